@@ -1,0 +1,36 @@
+/**
+ * One catalogue of coded errors for the whole program. The CLI prints `flowmatrix: <message>`
+ * and exits with `exitCode`; the API answers RFC 9457 problem+json with `status` and `code`.
+ */
+export const ErrorCatalogue = {
+  BAD_ARGUMENT: { status: 400, exitCode: 2, title: 'Bad argument' },
+  FILE_NOT_FOUND: { status: 404, exitCode: 1, title: 'File not found' },
+  FILE_UNREADABLE: { status: 500, exitCode: 1, title: 'File cannot be read' },
+  CAPTURE_FORMAT: { status: 400, exitCode: 1, title: 'Not a capture file this reader understands' },
+  CAPTURE_EMPTY: { status: 400, exitCode: 1, title: 'Empty capture file' },
+  CAPTURE_CORRUPT: { status: 400, exitCode: 1, title: 'Corrupt capture file' },
+  PERMISSION: { status: 403, exitCode: 2, title: 'Insufficient privileges' },
+  UNSUPPORTED_PLATFORM: { status: 501, exitCode: 2, title: 'Not supported on this platform' },
+  INTERNAL: { status: 500, exitCode: 70, title: 'Internal error' },
+} as const;
+
+export type ErrorCode = keyof typeof ErrorCatalogue;
+
+export class FlowmatrixError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'FlowmatrixError';
+    this.code = code;
+  }
+  get status(): number {
+    return ErrorCatalogue[this.code].status;
+  }
+  get exitCode(): number {
+    return ErrorCatalogue[this.code].exitCode;
+  }
+}
+
+export function isFlowmatrixError(e: unknown): e is FlowmatrixError {
+  return e instanceof FlowmatrixError;
+}
