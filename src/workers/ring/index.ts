@@ -1,0 +1,2 @@
+export { createRingBuffer, ringUsedBytes, RingProducer, RingConsumer } from './ring.js';
+export { Slot, Rec, RecordFlag, REC_HEADER_BYTES, HEADER_BYTES, recordBytes } from './layout.js';
