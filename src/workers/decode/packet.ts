@@ -25,6 +25,16 @@ export class DecodedPacket {
   ttl = 0;
   /** Outer VLAN id (first tag seen, 802.1Q or 802.1ad), 0 when untagged. */
   vlan = 0;
+  /** Number of VLAN tags crossed (all layers, inner Ethernet of tunnels included). */
+  vlanTags = 0;
+  /** Top label of the first MPLS label stack seen (20 bits), -1 when none. */
+  mplsLabel = -1;
+  /**
+   * EtherType of the last L2 payload identified: 0x0800 / 0x86DD for IP packets; for non-IP frames
+   * what they were (0x0806 ARP, 0x88CC LLDP, ...; 0 for 802.3/LLC or non-IP PPP). Decoders also use
+   * it to hand the next layer's type to the dispatcher.
+   */
+  etherType = 0;
   /** ICMP / ICMPv6 type and code when proto is 1 or 58, else 0. */
   icmpType = 0;
   icmpCode = 0;
@@ -68,6 +78,9 @@ export class DecodedPacket {
     this.ipBytes = 0;
     this.ttl = 0;
     this.vlan = 0;
+    this.vlanTags = 0;
+    this.mplsLabel = -1;
+    this.etherType = 0;
     this.icmpType = 0;
     this.icmpCode = 0;
     this.icmpId = 0;

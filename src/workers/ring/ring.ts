@@ -127,6 +127,8 @@ export class RingProducer {
     Atomics.store(this.header, Slot.writePos, this.writePos | 0);
     Atomics.add(this.header, Slot.publishSeq, 1);
     if (Atomics.load(this.header, Slot.consumerWaiting) !== 0) Atomics.notify(this.header, Slot.writePos);
+    // The main-thread scheduler waits (Atomics.waitAsync) on publishSeq for idle shards.
+    Atomics.notify(this.header, Slot.publishSeq);
   }
 
   /** Counts a packet dropped because the ring was full (live capture). */
@@ -139,6 +141,7 @@ export class RingProducer {
     Atomics.store(this.header, Slot.closed, 1);
     Atomics.add(this.header, Slot.publishSeq, 1);
     Atomics.notify(this.header, Slot.writePos);
+    Atomics.notify(this.header, Slot.publishSeq);
   }
 
   /** Free bytes as the producer sees them now. */

@@ -1,0 +1,150 @@
+import { availableParallelism } from 'node:os';
+import yargs from 'yargs';
+import { FlowmatrixError } from '../errors.js';
+import type { TrackerTimeouts } from '../workers/index.js';
+import { DEFAULT_TIMEOUTS } from '../workers/index.js';
+import { formatDuration, parseCount, parseDuration } from './durations.js';
+
+export interface CliConfig {
+  pcap: string[];
+  workers: number;
+  maxFlows: number;
+  snaplen: number;
+  timeouts: TrackerTimeouts;
+  out: string | null;
+  server: boolean;
+  progress: boolean;
+  quiet: boolean;
+}
+
+const MAX_WORKERS = 64;
+
+function bad(message: string): never {
+  throw new FlowmatrixError('BAD_ARGUMENT', message);
+}
+
+function durationOption(name: string, text: string): number {
+  const ms = parseDuration(text);
+  if (ms === null || ms <= 0) bad(`--${name}: "${text}" is not a duration (e.g. 30s, 5m, 1h)`);
+  return ms;
+}
+
+/** `--idle-timeout 90s` sets every class; `tcp=5m,udp=2m,other=1m,linger=5s` sets some. */
+export function parseIdleTimeouts(text: string, base: TrackerTimeouts): TrackerTimeouts {
+  const out = { ...base };
+  if (!text.includes('=')) {
+    const ms = durationOption('idle-timeout', text);
+    out.idleTcpMs = out.idleUdpMs = out.idleOtherMs = ms;
+    return out;
+  }
+  for (const part of text.split(',')) {
+    const [key, value] = part.split('=');
+    const ms = durationOption('idle-timeout', value ?? '');
+    switch (key.trim()) {
+      case 'tcp':
+        out.idleTcpMs = ms;
+        break;
+      case 'udp':
+        out.idleUdpMs = ms;
+        break;
+      case 'other':
+      case 'icmp':
+        out.idleOtherMs = ms;
+        break;
+      case 'linger':
+        out.lingerMs = ms;
+        break;
+      default:
+        bad(`--idle-timeout: unknown class "${key}" (use tcp, udp, other, linger)`);
+    }
+  }
+  return out;
+}
+
+function usage(): string {
+  const t = DEFAULT_TIMEOUTS;
+  return [
+    'Usage: flowmatrix --pcap FILE [--pcap FILE ...] [options]',
+    '',
+    'Reads capture files (pcap or pcapng) through the flow pipeline and reports bidirectional flows.',
+    '',
+    `Idle timeouts default to tcp=${formatDuration(t.idleTcpMs)},udp=${formatDuration(t.idleUdpMs)},` +
+      `other=${formatDuration(t.idleOtherMs)},linger=${formatDuration(t.lingerMs)}; ` +
+      `active timeout ${formatDuration(t.activeMs)}.`,
+  ].join('\n');
+}
+
+/** Parses argv (without node and script). Throws FlowmatrixError('BAD_ARGUMENT') on bad input. */
+export async function parseArgs(argv: string[]): Promise<CliConfig> {
+  const parser = yargs(argv)
+    .scriptName('flowmatrix')
+    .usage(usage())
+    .option('pcap', { type: 'string', array: true, describe: 'capture file to read (repeatable)' })
+    .option('workers', {
+      type: 'string',
+      describe: 'worker threads, one shard each (default: one per core)',
+    })
+    .option('max-flows', { type: 'string', default: '1M', describe: 'flow table bound over all workers' })
+    .option('snaplen', {
+      type: 'number',
+      default: 512,
+      describe: 'bytes of each packet handed to the workers (headers, tunnels, L7 hints)',
+    })
+    .option('idle-timeout', {
+      type: 'string',
+      describe: 'idle timeout, one for all (90s) or per class (tcp=5m,udp=2m,other=1m,linger=5s)',
+    })
+    .option('active-timeout', { type: 'string', describe: 'report long flows every so often (default 30m)' })
+    .option('out', { type: 'string', describe: 'write ended flows as NDJSON to FILE, or - for stdout' })
+    .option('server', { type: 'boolean', default: true, describe: 'serve the API (--no-server: do not)' })
+    .option('progress', { type: 'boolean', describe: 'show progress (default: when stderr is a TTY)' })
+    .option('quiet', { type: 'boolean', default: false, describe: 'no summary on stderr' })
+    .strict()
+    .version()
+    .help()
+    .exitProcess(false)
+    .fail((msg, err) => {
+      throw err instanceof FlowmatrixError ? err : new FlowmatrixError('BAD_ARGUMENT', msg ?? err?.message ?? 'bad arguments');
+    });
+
+  const a = await parser.parseAsync();
+  if (a.help || a.version) return Promise.reject(new HelpShown());
+
+  const pcap = (a.pcap ?? []).filter((p) => p !== '');
+  if (pcap.length === 0) bad('no input: give --pcap FILE (live capture on interfaces is not built yet)');
+
+  let workers = availableParallelism();
+  if (a.workers !== undefined) {
+    const n = Number(a.workers);
+    if (!Number.isInteger(n) || n < 1 || n > MAX_WORKERS) bad(`--workers: "${a.workers}" is not an integer from 1 to ${MAX_WORKERS}`);
+    workers = n;
+  }
+  const maxFlows = parseCount(String(a['max-flows']));
+  if (maxFlows === null || maxFlows < 1) bad(`--max-flows: "${a['max-flows']}" is not a positive count (e.g. 500k, 1M)`);
+  if (maxFlows < workers * 16) bad(`--max-flows: at least ${workers * 16} for ${workers} workers`);
+  const snaplen = a.snaplen;
+  if (!Number.isInteger(snaplen) || snaplen < 64 || snaplen > 65535) bad('--snaplen: an integer from 64 to 65535');
+
+  let timeouts = { ...DEFAULT_TIMEOUTS };
+  if (a['idle-timeout'] !== undefined) timeouts = parseIdleTimeouts(a['idle-timeout'], timeouts);
+  if (a['active-timeout'] !== undefined) timeouts.activeMs = durationOption('active-timeout', a['active-timeout']);
+
+  if (a.server) {
+    bad('the API server is not built yet: add --no-server (flows go to --out)');
+  }
+
+  return {
+    pcap,
+    workers,
+    maxFlows,
+    snaplen,
+    timeouts,
+    out: a.out ?? null,
+    server: a.server,
+    progress: a.progress ?? Boolean(process.stderr.isTTY),
+    quiet: a.quiet,
+  };
+}
+
+/** Thrown after --help or --version printed their text: exit 0. */
+export class HelpShown extends Error {}

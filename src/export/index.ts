@@ -1,0 +1,1 @@
+export { NdjsonWriter } from './ndjson-writer.js';

@@ -1,0 +1,1 @@
+export { FlowStore, type EndedFlowsListener } from './flow-store.js';

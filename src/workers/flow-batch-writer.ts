@@ -1,0 +1,82 @@
+import { FLOW_REC_BYTES, FR, type FlowBatch } from '../flow/batch.js';
+import type { FlowTable } from './flow-table.js';
+
+/**
+ * Collects flow records of one task into a growing ArrayBuffer that is transferred to the main
+ * thread with the task result (one message per task, never per flow).
+ */
+export class FlowBatchWriter {
+  private buffer: ArrayBuffer;
+  private view: DataView;
+  private bytes: Uint8Array;
+  count = 0;
+
+  constructor(initialRecords = 1024) {
+    this.buffer = new ArrayBuffer(initialRecords * FLOW_REC_BYTES);
+    this.view = new DataView(this.buffer);
+    this.bytes = new Uint8Array(this.buffer);
+  }
+
+  /** Appends slot `slot` of `t` as a record with the given end code (0 = still active). */
+  write(t: FlowTable, slot: number, endCode: number): void {
+    if ((this.count + 1) * FLOW_REC_BYTES > this.buffer.byteLength) this.grow();
+    const o = this.count * FLOW_REC_BYTES;
+    const v = this.view;
+    v.setFloat64(o + FR.id, t.id[slot], true);
+    v.setFloat64(o + FR.firstSeen, t.first[slot], true);
+    v.setFloat64(o + FR.lastSeen, t.last[slot], true);
+    v.setFloat64(o + FR.srcPackets, t.srcPackets[slot], true);
+    v.setFloat64(o + FR.dstPackets, t.dstPackets[slot], true);
+    v.setFloat64(o + FR.srcBytes, t.srcBytes[slot], true);
+    v.setFloat64(o + FR.dstBytes, t.dstBytes[slot], true);
+    const k = slot * 8;
+    for (let w = 0; w < 4; w++) {
+      v.setUint32(o + FR.srcAddr + w * 4, t.addr[k + w], false);
+      v.setUint32(o + FR.dstAddr + w * 4, t.addr[k + 4 + w], false);
+      v.setUint32(o + FR.outerSrc + w * 4, t.outer[k + w], false);
+      v.setUint32(o + FR.outerDst + w * 4, t.outer[k + 4 + w], false);
+    }
+    const meta = t.meta[slot];
+    const proto = meta & 0xff;
+    const isIcmp = proto === 1 || proto === 58;
+    const icmp = t.icmp[slot];
+    v.setUint32(o + FR.tunnelId, t.tunnelId[slot], true);
+    if (isIcmp) {
+      // NetFlow convention: ICMP type and code in the destination port, source port 0.
+      v.setUint16(o + FR.srcPort, 0, true);
+      v.setUint16(o + FR.dstPort, icmp, true);
+    } else {
+      const ports = t.ports[slot];
+      v.setUint16(o + FR.srcPort, ports >>> 16, true);
+      v.setUint16(o + FR.dstPort, ports & 0xffff, true);
+    }
+    v.setUint16(o + FR.vlan, (meta >>> 12) & 0xfff, true);
+    v.setUint16(o + FR.ifIndex, t.ifIndex[slot], true);
+    v.setUint8(o + FR.proto, proto);
+    v.setUint8(o + FR.ipVersion, meta & 0x100 ? 6 : 4);
+    v.setUint8(o + FR.srcTcpFlags, t.srcFlags[slot]);
+    v.setUint8(o + FR.dstTcpFlags, t.dstFlags[slot]);
+    v.setUint8(o + FR.endCode, endCode);
+    v.setUint8(o + FR.tunnelType, t.tunnelType[slot]);
+    v.setUint8(o + FR.outerVersion, t.outerVersion[slot]);
+    v.setUint8(o + FR.icmpType, icmp >>> 8);
+    v.setUint8(o + FR.icmpCode, icmp & 0xff);
+    v.setUint8(o + FR.isIcmp, isIcmp ? 1 : 0);
+    this.count++;
+  }
+
+  /** Hands the records over and starts a new, empty buffer. */
+  take(): FlowBatch {
+    const batch: FlowBatch = { buffer: this.buffer.slice(0, this.count * FLOW_REC_BYTES), count: this.count };
+    this.count = 0;
+    return batch;
+  }
+
+  private grow(): void {
+    const next = new ArrayBuffer(this.buffer.byteLength * 2);
+    new Uint8Array(next).set(this.bytes);
+    this.buffer = next;
+    this.view = new DataView(next);
+    this.bytes = new Uint8Array(next);
+  }
+}

@@ -1,0 +1,342 @@
+import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import { FLOW_REC_BYTES, type FlowBatch } from '../flow/batch.js';
+import { EndCode } from '../flow/record.js';
+import { createCounterBuffer, SHARD_COUNTER_NAMES, ShardCounter } from './counters.js';
+import { DECODE_ERROR_COUNT, DECODE_ERROR_NAMES } from './decode/index.js';
+import { createFlowTableBuffer, flowTableBytes, FlowTable } from './flow-table.js';
+import type { TrackerTimeouts } from './flow-tracker.js';
+import { createFragmentTableBuffer } from './fragments.js';
+import { createRingBuffer, RingProducer, ringUsedBytes } from './ring/ring.js';
+import { Slot } from './ring/layout.js';
+import type { ShardBuffers } from './shard.js';
+import type { ShardTask } from './task.js';
+
+export interface PipelineConfig {
+  /** Worker threads (and shards). */
+  workers: number;
+  /** Flow table bound over all shards. */
+  maxFlows: number;
+  /** Bytes of each shard ring (power of two). */
+  ringBytes: number;
+  /** Entries of each shard's fragment table. */
+  fragmentEntries: number;
+  timeouts: TrackerTimeouts;
+  /** Wall time a drain task may keep a worker. */
+  taskBudgetMs: number;
+  /** Wall-clock period of the housekeeping tick that runs idle shards (ageing without packets). */
+  tickMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: TrackerTimeouts = {
+  idleTcpMs: 300_000,
+  idleUdpMs: 120_000,
+  idleOtherMs: 60_000,
+  lingerMs: 5_000,
+  activeMs: 1_800_000,
+};
+
+export function defaultPipelineConfig(): PipelineConfig {
+  return {
+    workers: Math.max(1, availableParallelism()),
+    maxFlows: 1_000_000,
+    ringBytes: 8 * 1024 * 1024,
+    fragmentEntries: 4096,
+    timeouts: { ...DEFAULT_TIMEOUTS },
+    taskBudgetMs: 50,
+    tickMs: 1000,
+  };
+}
+
+export type FlowBatchListener = (batch: FlowBatch) => void;
+
+type ShardPhase = 'idle' | 'running' | 'waiting' | 'drained';
+
+interface Shard {
+  index: number;
+  buffers: ShardBuffers;
+  header: Int32Array;
+  counters: Float64Array;
+  table: FlowTable;
+  phase: ShardPhase;
+  /** Set while a flush/snapshot must run after the current task. */
+  queued: (() => void) | null;
+}
+
+const MAX_SHARDS = 64;
+
+function workerFile(): URL {
+  // Under tsx (tests, benchmarks from source) this module is .ts and so is its worker.
+  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  return new URL(`./worker${ext}`, import.meta.url);
+}
+
+/**
+ * The shard rings, the per-shard flow state and the Piscina pool that works on them, plus the
+ * main-thread scheduler: a shard is given to at most one task at a time; a task drains its
+ * ring for up to taskBudgetMs and returns the flows it ended; the shard is scheduled again as
+ * soon as its ring has data (Atomics.waitAsync on the ring's publish counter) or on the tick.
+ */
+export class FlowPipeline {
+  readonly id = randomUUID();
+  private shards: Shard[] = [];
+  private pool: Piscina | null = null;
+  private tick: NodeJS.Timeout | null = null;
+  private stopping = false;
+  private drainedWaiters: (() => void)[] = [];
+  private taskErrors = 0;
+  private lastError: Error | null = null;
+
+  constructor(
+    readonly config: PipelineConfig,
+    private readonly onFlows: FlowBatchListener,
+  ) {
+    if (!Number.isInteger(config.workers) || config.workers < 1 || config.workers > MAX_SHARDS) {
+      throw new RangeError(`workers must be an integer from 1 to ${MAX_SHARDS}`);
+    }
+  }
+
+  get shardCount(): number {
+    return this.config.workers;
+  }
+
+  /** Bytes of shared memory the flow tables take (preallocated, committed by the OS on use). */
+  get flowTableBytes(): number {
+    return this.shardCount * flowTableBytes(Math.ceil(this.config.maxFlows / this.shardCount));
+  }
+
+  start(): void {
+    if (this.pool) return;
+    const n = this.shardCount;
+    const perShard = Math.max(16, Math.ceil(this.config.maxFlows / n));
+    for (let i = 0; i < n; i++) {
+      const buffers: ShardBuffers = {
+        ring: createRingBuffer(this.config.ringBytes),
+        table: createFlowTableBuffer(perShard),
+        fragments: createFragmentTableBuffer(this.config.fragmentEntries),
+        counters: createCounterBuffer(),
+      };
+      this.shards.push({
+        index: i,
+        buffers,
+        header: new Int32Array(buffers.ring, 0, 16),
+        counters: new Float64Array(buffers.counters),
+        table: new FlowTable(buffers.table),
+        phase: 'idle',
+        queued: null,
+      });
+    }
+    this.pool = new Piscina({
+      filename: workerFile().href,
+      minThreads: n,
+      maxThreads: n,
+      concurrentTasksPerWorker: 1,
+      idleTimeout: 60_000,
+    });
+    for (const s of this.shards) this.watch(s);
+    this.tick = setInterval(() => this.onTick(), this.config.tickMs);
+    this.tick.unref();
+  }
+
+  /** One producer per shard, for a source that writes from the main thread (file reader). */
+  createProducers(): RingProducer[] {
+    return this.shards.map((s) => new RingProducer(s.buffers.ring));
+  }
+
+  ringBuffers(): SharedArrayBuffer[] {
+    return this.shards.map((s) => s.buffers.ring);
+  }
+
+  /**
+   * Waits until every ring is closed and consumed, then ends every open flow with `endCode`
+   * (eof after files, shutdown on a signal) and delivers them.
+   */
+  async finish(endCode: number = EndCode.eof): Promise<void> {
+    await this.whenDrained();
+    await Promise.all(this.shards.map((s) => this.runTask(s, 'flush', endCode)));
+  }
+
+  /** Asks every shard for its active flows (records with state 'active'). */
+  async snapshot(): Promise<FlowBatch[]> {
+    const out: FlowBatch[] = [];
+    await Promise.all(
+      this.shards.map(async (s) => {
+        const buf = await this.runTask(s, 'snapshot', 0, false);
+        out.push({ buffer: buf, count: buf.byteLength / FLOW_REC_BYTES });
+      }),
+    );
+    return out;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.tick) clearInterval(this.tick);
+    this.tick = null;
+    const pool = this.pool;
+    this.pool = null;
+    if (pool) await pool.destroy();
+  }
+
+  /** Summed shard counters by name, decode reasons under `decode`. */
+  counters(): { shards: number; totals: Record<string, number>; decode: Record<string, number>; ended: Record<string, number> } {
+    const totals: Record<string, number> = {};
+    for (const [name, idx] of Object.entries(SHARD_COUNTER_NAMES)) {
+      totals[name] = this.shards.reduce((sum, s) => sum + s.counters[idx], 0);
+    }
+    totals.activeFlows = this.shards.reduce((sum, s) => sum + s.table.count, 0);
+    totals.ringDropsFull = this.shards.reduce((sum, s) => sum + (Atomics.load(s.header, Slot.dropsFull) >>> 0), 0);
+    totals.taskErrors = this.taskErrors;
+    const decode: Record<string, number> = {};
+    for (let r = 1; r < DECODE_ERROR_COUNT; r++) {
+      const v = this.shards.reduce((sum, s) => sum + s.counters[ShardCounter.decodeBase + r], 0);
+      if (v > 0) decode[DECODE_ERROR_NAMES[r]] = v;
+    }
+    const ended: Record<string, number> = {};
+    const names = ['', 'idle', 'fin', 'rst', 'active-timeout', 'evicted', 'eof', 'shutdown'];
+    for (let code = 1; code < names.length; code++) {
+      const v = this.shards.reduce((sum, s) => sum + s.counters[ShardCounter.endedBase + code], 0);
+      if (v > 0) ended[names[code]] = v;
+    }
+    return { shards: this.shardCount, totals, decode, ended };
+  }
+
+  ringOccupancy(): number[] {
+    return this.shards.map((s) => ringUsedBytes(s.buffers.ring) / this.config.ringBytes);
+  }
+
+  get error(): Error | null {
+    return this.lastError;
+  }
+
+  private task(s: Shard, kind: ShardTask['kind'], endCode: number): ShardTask {
+    return {
+      kind,
+      pipelineId: this.id,
+      shard: s.index,
+      buffers: s.buffers,
+      timeouts: this.config.timeouts,
+      budgetMs: this.config.taskBudgetMs,
+      endCode,
+    };
+  }
+
+  private dispatch(s: Shard): void {
+    if (!this.pool || s.phase === 'running' || s.phase === 'drained') return;
+    s.phase = 'running';
+    this.pool
+      .run(this.task(s, 'drain', 0))
+      .then((buf: ArrayBuffer) => this.deliver(buf))
+      .catch((err: unknown) => this.onTaskError(err))
+      .finally(() => {
+        s.phase = 'idle';
+        if (s.queued) {
+          const q = s.queued;
+          s.queued = null;
+          q();
+          return;
+        }
+        this.watch(s);
+      });
+  }
+
+  /** Runs a flush/snapshot on a shard once its current drain task (if any) has returned. */
+  private runTask(s: Shard, kind: 'flush' | 'snapshot', endCode: number, markDrained = true): Promise<ArrayBuffer> {
+    return new Promise<ArrayBuffer>((resolve, reject) => {
+      const go = (): void => {
+        if (!this.pool) {
+          reject(new Error('pipeline stopped'));
+          return;
+        }
+        const before = s.phase;
+        s.phase = 'running';
+        this.pool
+          .run(this.task(s, kind, endCode))
+          .then((buf: ArrayBuffer) => {
+            if (kind === 'flush') this.deliver(buf);
+            resolve(buf);
+          })
+          .catch((err: unknown) => {
+            this.onTaskError(err);
+            reject(err instanceof Error ? err : new Error(String(err)));
+          })
+          .finally(() => {
+            s.phase = markDrained && kind === 'flush' ? 'drained' : before === 'drained' ? 'drained' : 'idle';
+            if (s.phase === 'idle') this.watch(s);
+          });
+      };
+      if (s.phase === 'running') s.queued = go;
+      else go();
+    });
+  }
+
+  private deliver(buf: ArrayBuffer): void {
+    const count = buf.byteLength / FLOW_REC_BYTES;
+    if (count > 0) this.onFlows({ buffer: buf, count });
+  }
+
+  private onTaskError(err: unknown): void {
+    this.taskErrors++;
+    this.lastError = err instanceof Error ? err : new Error(String(err));
+  }
+
+  /**
+   * Schedules the shard when its ring has something to do; otherwise waits asynchronously on
+   * the ring's publish counter. The counter is read before the emptiness check so a publish in
+   * between is never missed (waitAsync returns at once when the value has already changed).
+   */
+  private watch(s: Shard): void {
+    if (this.stopping || !this.pool || s.phase !== 'idle') return;
+    const seq = Atomics.load(s.header, Slot.publishSeq);
+    const closed = Atomics.load(s.header, Slot.closed) !== 0;
+    const used = ringUsedBytes(s.buffers.ring);
+    if (used > 0) {
+      this.dispatch(s);
+      return;
+    }
+    if (closed) {
+      s.phase = 'drained';
+      this.notifyDrained();
+      return;
+    }
+    s.phase = 'waiting';
+    const r = Atomics.waitAsync(s.header, Slot.publishSeq, seq, this.config.tickMs);
+    const resume = (): void => {
+      if (s.phase !== 'waiting') return;
+      s.phase = 'idle';
+      this.watch(s);
+    };
+    if (r.async) void r.value.then(resume);
+    else resume();
+  }
+
+  private onTick(): void {
+    // Idle shards still age their flows (packet time moves on with the producer clock).
+    for (const s of this.shards) {
+      if (s.phase === 'waiting' || s.phase === 'idle') {
+        s.phase = 'idle';
+        this.dispatch(s);
+      }
+    }
+  }
+
+  private whenDrained(): Promise<void> {
+    if (this.shards.every((s) => s.phase === 'drained')) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.drainedWaiters.push(resolve);
+      for (const s of this.shards) if (s.phase === 'idle' || s.phase === 'waiting') this.recheck(s);
+    });
+  }
+
+  private recheck(s: Shard): void {
+    if (s.phase === 'waiting') s.phase = 'idle';
+    this.watch(s);
+  }
+
+  private notifyDrained(): void {
+    if (!this.shards.every((s) => s.phase === 'drained')) return;
+    const waiters = this.drainedWaiters;
+    this.drainedWaiters = [];
+    for (const w of waiters) w();
+  }
+}
