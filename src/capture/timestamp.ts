@@ -201,4 +201,3 @@ export class TimestampConverter {
     this.rem = r;
   }
 }
-

@@ -1,0 +1,10 @@
+export {
+  CaptureFileReader,
+  detectCaptureFormat,
+  type CaptureFileStats,
+  type DetectedFormat,
+  type SkipCounts,
+} from './capture-file.js';
+export { FileCaptureSource, type FileSourceStats } from './file-source.js';
+export { ShardingSink } from './shard-sink.js';
+export type { PacketSink } from './packet-sink.js';
