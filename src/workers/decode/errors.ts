@@ -82,7 +82,8 @@ export const DECODE_ERROR_COUNT = DECODE_ERROR_NAMES.length;
  * (its cause is counted separately) and 'unsupported-link-type'. true for malformed packets.
  */
 export const DECODE_ERROR_MALFORMED: readonly boolean[] = DECODE_ERROR_NAMES.map(
-  (name) => name !== 'none' && name !== 'non-ip' && name !== 'tunnel-fallback' && name !== 'unsupported-link-type',
+  (name) =>
+    name !== 'none' && name !== 'non-ip' && name !== 'tunnel-fallback' && name !== 'unsupported-link-type',
 );
 
 /** A counters array for `decodePacket`, indexed by DecodeError value. */
