@@ -80,7 +80,9 @@ main(process.argv.slice(2)).then(
       process.exitCode = err.exitCode;
       return;
     }
-    process.stderr.write(`flowmatrix: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(
+      `flowmatrix: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     process.exitCode = 70;
   },
 );

@@ -104,7 +104,9 @@ export async function parseArgs(argv: string[]): Promise<CliConfig> {
     .help()
     .exitProcess(false)
     .fail((msg, err) => {
-      throw err instanceof FlowmatrixError ? err : new FlowmatrixError('BAD_ARGUMENT', msg ?? err?.message ?? 'bad arguments');
+      throw err instanceof FlowmatrixError
+        ? err
+        : new FlowmatrixError('BAD_ARGUMENT', msg ?? err?.message ?? 'bad arguments');
     });
 
   const a = await parser.parseAsync();
@@ -116,18 +118,22 @@ export async function parseArgs(argv: string[]): Promise<CliConfig> {
   let workers = availableParallelism();
   if (a.workers !== undefined) {
     const n = Number(a.workers);
-    if (!Number.isInteger(n) || n < 1 || n > MAX_WORKERS) bad(`--workers: "${a.workers}" is not an integer from 1 to ${MAX_WORKERS}`);
+    if (!Number.isInteger(n) || n < 1 || n > MAX_WORKERS)
+      bad(`--workers: "${a.workers}" is not an integer from 1 to ${MAX_WORKERS}`);
     workers = n;
   }
   const maxFlows = parseCount(String(a['max-flows']));
-  if (maxFlows === null || maxFlows < 1) bad(`--max-flows: "${a['max-flows']}" is not a positive count (e.g. 500k, 1M)`);
+  if (maxFlows === null || maxFlows < 1)
+    bad(`--max-flows: "${a['max-flows']}" is not a positive count (e.g. 500k, 1M)`);
   if (maxFlows < workers * 16) bad(`--max-flows: at least ${workers * 16} for ${workers} workers`);
   const snaplen = a.snaplen;
-  if (!Number.isInteger(snaplen) || snaplen < 64 || snaplen > 65535) bad('--snaplen: an integer from 64 to 65535');
+  if (!Number.isInteger(snaplen) || snaplen < 64 || snaplen > 65535)
+    bad('--snaplen: an integer from 64 to 65535');
 
   let timeouts = { ...DEFAULT_TIMEOUTS };
   if (a['idle-timeout'] !== undefined) timeouts = parseIdleTimeouts(a['idle-timeout'], timeouts);
-  if (a['active-timeout'] !== undefined) timeouts.activeMs = durationOption('active-timeout', a['active-timeout']);
+  if (a['active-timeout'] !== undefined)
+    timeouts.activeMs = durationOption('active-timeout', a['active-timeout']);
 
   if (a.server) {
     bad('the API server is not built yet: add --no-server (flows go to --out)');

@@ -26,7 +26,8 @@ export function formatSummary(s: RunSummary): string {
       `${int(t.flowPackets)} packets in flows, ${int(t.noFlowPackets)} without a flow`,
     `  decode: ${counts(s.pipeline.decode)}`,
   ];
-  if (t.evictions > 0) lines.push(`  flow table full: ${int(t.evictions)} flows evicted early (raise --max-flows)`);
+  if (t.evictions > 0)
+    lines.push(`  flow table full: ${int(t.evictions)} flows evicted early (raise --max-flows)`);
   if (t.fragmentsLater > 0 || t.fragmentsOrphaned > 0) {
     lines.push(
       `  fragments: ${int(t.fragmentsFirst)} first, ${int(t.fragmentsLater)} later ` +

@@ -50,6 +50,7 @@ export class NdjsonWriter {
       return;
     }
     await new Promise<void>((resolve) => (s as WriteStream).end(() => resolve()));
-    if (this.failure) throw new FlowmatrixError('FILE_UNREADABLE', `writing ${this.target} failed: ${this.failure.message}`);
+    if (this.failure)
+      throw new FlowmatrixError('FILE_UNREADABLE', `writing ${this.target} failed: ${this.failure.message}`);
   }
 }

@@ -6,7 +6,7 @@ export function formatAddress(b: Uint8Array): string {
   // Longest run of two or more zero groups becomes "::" (the first such run on a tie).
   let bestStart = -1;
   let bestLen = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;

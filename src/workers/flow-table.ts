@@ -102,7 +102,8 @@ export function flowTableBytes(capacity: number): number {
 }
 
 export function createFlowTableBuffer(capacity: number): SharedArrayBuffer {
-  if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`bad flow table capacity ${capacity}`);
+  if (!Number.isInteger(capacity) || capacity < 1)
+    throw new RangeError(`bad flow table capacity ${capacity}`);
   const { total, indexSize } = layout(capacity);
   const sab = new SharedArrayBuffer(total);
   const s = new Int32Array(sab, 0, STATE_I32);

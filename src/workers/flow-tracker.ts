@@ -65,7 +65,8 @@ export class FlowTracker {
     readonly shardIndex: number,
     readonly out: FlowBatchWriter,
   ) {
-    if (shardIndex < 0 || shardIndex >= MAX_SHARDS) throw new RangeError(`shard index ${shardIndex} out of range`);
+    if (shardIndex < 0 || shardIndex >= MAX_SHARDS)
+      throw new RangeError(`shard index ${shardIndex} out of range`);
     this.idleByList = new Float64Array(LIST_COUNT);
     this.idleByList[List.tcp] = timeouts.idleTcpMs;
     this.idleByList[List.udp] = timeouts.idleUdpMs;
@@ -384,7 +385,15 @@ export class FlowTracker {
       let fromInitiator = t.foundReversed === 0;
       if (slot < 0) {
         if (t.isFull()) this.evictOldest();
-        slot = t.insert(src, dst, 0, 0, meta, h, proto === 6 ? List.tcp : proto === 17 ? List.udp : List.other);
+        slot = t.insert(
+          src,
+          dst,
+          0,
+          0,
+          meta,
+          h,
+          proto === 6 ? List.tcp : proto === 17 ? List.udp : List.other,
+        );
         t.id[slot] = t.nextSeq() * MAX_SHARDS + this.shardIndex;
         t.first[slot] = f.pendFirst[e];
         t.last[slot] = f.pendLast[e];

@@ -70,14 +70,21 @@ export class FragmentTable {
     return h >>> 0;
   }
 
-  private matches(e: number, src: Uint32Array, dst: Uint32Array, proto: number, id: number, meta: number): boolean {
+  private matches(
+    e: number,
+    src: Uint32Array,
+    dst: Uint32Array,
+    proto: number,
+    id: number,
+    meta: number,
+  ): boolean {
     const k = e * 8;
     const key = this.key;
     return (
       (this.info[e] & 1) === 1 &&
       this.fragId[e] === id &&
       ((this.info[e] >>> 8) & 0xff) === proto &&
-      (this.info[e] >>> 16) === ((meta >>> 12) & 0xfff) &&
+      this.info[e] >>> 16 === ((meta >>> 12) & 0xfff) &&
       key[k] === src[0] &&
       key[k + 1] === src[1] &&
       key[k + 2] === src[2] &&
@@ -125,7 +132,15 @@ export class FragmentTable {
   /** Set by claim(): the returned entry was in use and must be settled before reuse. */
   overwritten = false;
 
-  fill(e: number, src: Uint32Array, dst: Uint32Array, proto: number, id: number, meta: number, nowMs: number): void {
+  fill(
+    e: number,
+    src: Uint32Array,
+    dst: Uint32Array,
+    proto: number,
+    id: number,
+    meta: number,
+    nowMs: number,
+  ): void {
     const k = e * 8;
     for (let w = 0; w < 4; w++) {
       this.key[k + w] = src[w];
@@ -138,7 +153,8 @@ export class FragmentTable {
     this.pendBytes[e] = 0;
     this.pendFirst[e] = 0;
     this.pendLast[e] = 0;
-    this.info[e] = ((((meta >>> 12) & 0xfff) << 16) | ((proto & 0xff) << 8) | (meta & 0x100 ? 4 : 0) | 1) >>> 0;
+    this.info[e] =
+      ((((meta >>> 12) & 0xfff) << 16) | ((proto & 0xff) << 8) | (meta & 0x100 ? 4 : 0) | 1) >>> 0;
   }
 
   hasPorts(e: number): boolean {

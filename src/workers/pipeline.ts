@@ -179,13 +179,21 @@ export class FlowPipeline {
   }
 
   /** Summed shard counters by name, decode reasons under `decode`. */
-  counters(): { shards: number; totals: Record<string, number>; decode: Record<string, number>; ended: Record<string, number> } {
+  counters(): {
+    shards: number;
+    totals: Record<string, number>;
+    decode: Record<string, number>;
+    ended: Record<string, number>;
+  } {
     const totals: Record<string, number> = {};
     for (const [name, idx] of Object.entries(SHARD_COUNTER_NAMES)) {
       totals[name] = this.shards.reduce((sum, s) => sum + s.counters[idx], 0);
     }
     totals.activeFlows = this.shards.reduce((sum, s) => sum + s.table.count, 0);
-    totals.ringDropsFull = this.shards.reduce((sum, s) => sum + (Atomics.load(s.header, Slot.dropsFull) >>> 0), 0);
+    totals.ringDropsFull = this.shards.reduce(
+      (sum, s) => sum + (Atomics.load(s.header, Slot.dropsFull) >>> 0),
+      0,
+    );
     totals.taskErrors = this.taskErrors;
     const decode: Record<string, number> = {};
     for (let r = 1; r < DECODE_ERROR_COUNT; r++) {
@@ -241,7 +249,12 @@ export class FlowPipeline {
   }
 
   /** Runs a flush/snapshot on a shard once its current drain task (if any) has returned. */
-  private runTask(s: Shard, kind: 'flush' | 'snapshot', endCode: number, markDrained = true): Promise<ArrayBuffer> {
+  private runTask(
+    s: Shard,
+    kind: 'flush' | 'snapshot',
+    endCode: number,
+    markDrained = true,
+  ): Promise<ArrayBuffer> {
     return new Promise<ArrayBuffer>((resolve, reject) => {
       const go = (): void => {
         if (!this.pool) {

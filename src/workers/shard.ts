@@ -73,7 +73,8 @@ export class ShardProcessor {
       this.processRecord(at);
       ring.release(at);
       if ((++n & 1023) === 0) {
-        if (this.table.nowMs - this.table.lastScanMs >= SCAN_INTERVAL_MS) this.tracker.expire(this.table.nowMs);
+        if (this.table.nowMs - this.table.lastScanMs >= SCAN_INTERVAL_MS)
+          this.tracker.expire(this.table.nowMs);
         if (performance.now() >= deadline) break;
       }
     }
@@ -113,7 +114,17 @@ export class ShardProcessor {
     c[ShardCounter.packets]++;
     c[ShardCounter.wireBytes] += wireLen;
     const pkt = this.pkt;
-    if (!decodePacket(this.ring.bytes, at + REC_HEADER_BYTES, capLen, wireLen, linkType, pkt, this.decodeCounters)) {
+    if (
+      !decodePacket(
+        this.ring.bytes,
+        at + REC_HEADER_BYTES,
+        capLen,
+        wireLen,
+        linkType,
+        pkt,
+        this.decodeCounters,
+      )
+    ) {
       c[ShardCounter.noFlowPackets]++;
       if (tsMs > this.table.nowMs) this.table.nowMs = tsMs;
       return;

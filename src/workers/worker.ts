@@ -22,6 +22,10 @@ function processorFor(task: ShardTask): ShardProcessor {
 export default function runShardTask(task: ShardTask): ArrayBuffer {
   const p = processorFor(task);
   const out =
-    task.kind === 'drain' ? p.drain(task.budgetMs) : task.kind === 'flush' ? p.flush(task.endCode) : p.snapshot();
+    task.kind === 'drain'
+      ? p.drain(task.budgetMs)
+      : task.kind === 'flush'
+        ? p.flush(task.endCode)
+        : p.snapshot();
   return move(out) as ArrayBuffer;
 }

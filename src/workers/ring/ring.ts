@@ -236,7 +236,7 @@ export class RingConsumer {
   }
 
   isEmpty(): boolean {
-    return this.readPos === (Atomics.load(this.header, Slot.writePos) >>> 0);
+    return this.readPos === Atomics.load(this.header, Slot.writePos) >>> 0;
   }
 
   /**
@@ -245,10 +245,10 @@ export class RingConsumer {
    */
   waitForData(ms: number): void {
     const seen = Atomics.load(this.header, Slot.writePos);
-    if ((seen >>> 0) !== this.readPos || this.isClosed()) return;
+    if (seen >>> 0 !== this.readPos || this.isClosed()) return;
     Atomics.store(this.header, Slot.consumerWaiting, 1);
     // Re-check after announcing, else a publish between the load and the store is missed.
-    if ((Atomics.load(this.header, Slot.writePos) >>> 0) === this.readPos && !this.isClosed()) {
+    if (Atomics.load(this.header, Slot.writePos) >>> 0 === this.readPos && !this.isClosed()) {
       Atomics.wait(this.header, Slot.writePos, seen, ms);
     }
     Atomics.store(this.header, Slot.consumerWaiting, 0);
@@ -259,7 +259,9 @@ export class RingConsumer {
    * without a lock: a torn read is off by under a second, harmless for ageing.
    */
   clockMs(): number {
-    const sec = (Atomics.load(this.header, Slot.clockSec) >>> 0) + Atomics.load(this.header, Slot.clockSecHigh) * 4294967296;
+    const sec =
+      (Atomics.load(this.header, Slot.clockSec) >>> 0) +
+      Atomics.load(this.header, Slot.clockSecHigh) * 4294967296;
     return sec * 1000 + Atomics.load(this.header, Slot.clockNsec) / 1e6;
   }
 }
