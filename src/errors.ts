@@ -6,6 +6,7 @@ export const ErrorCatalogue = {
   BAD_ARGUMENT: { status: 400, exitCode: 2, title: 'Bad argument' },
   FILE_NOT_FOUND: { status: 404, exitCode: 1, title: 'File not found' },
   FILE_UNREADABLE: { status: 500, exitCode: 1, title: 'File cannot be read' },
+  FILE_UNWRITABLE: { status: 500, exitCode: 1, title: 'File cannot be written' },
   CAPTURE_FORMAT: { status: 400, exitCode: 1, title: 'Not a capture file this reader understands' },
   CAPTURE_EMPTY: { status: 400, exitCode: 1, title: 'Empty capture file' },
   CAPTURE_CORRUPT: { status: 400, exitCode: 1, title: 'Corrupt capture file' },

@@ -26,7 +26,7 @@ export class NdjsonWriter {
     try {
       await once(s, 'open');
     } catch (err) {
-      throw new FlowmatrixError('FILE_UNREADABLE', `cannot write ${this.target}: ${(err as Error).message}`);
+      throw new FlowmatrixError('FILE_UNWRITABLE', `cannot write ${this.target}: ${(err as Error).message}`);
     }
     this.stream = s;
   }
@@ -51,6 +51,6 @@ export class NdjsonWriter {
     }
     await new Promise<void>((resolve) => (s as WriteStream).end(() => resolve()));
     if (this.failure)
-      throw new FlowmatrixError('FILE_UNREADABLE', `writing ${this.target} failed: ${this.failure.message}`);
+      throw new FlowmatrixError('FILE_UNWRITABLE', `writing ${this.target} failed: ${this.failure.message}`);
   }
 }

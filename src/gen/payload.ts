@@ -10,13 +10,27 @@ export const PATTERN_OFFSETS = 32768;
 export const MAX_PAYLOAD = 65536;
 
 export class PayloadPattern {
+  /**
+   * One buffer holds the frame being built (first `frameRoom` bytes) and then the pattern, so a
+   * payload is copied with copyWithin: a native memmove with no per-packet allocation (copying
+   * between two Buffers with an offset creates a view object every time).
+   */
+  readonly all: Buffer;
+  readonly frame: Buffer;
   readonly bytes: Buffer;
+  readonly extra: Buffer;
+  private readonly base: number;
   /** prefix[i] = sum of the first i big-endian 16-bit words. */
   private readonly prefix: Float64Array;
 
-  constructor(seed32: number) {
+  /** `extra` bytes after the pattern are free for the caller (file writers' buffers, see copyBytes). */
+  constructor(seed32: number, frameRoom: number, extra = 0) {
     const size = PATTERN_OFFSETS + MAX_PAYLOAD;
-    this.bytes = Buffer.allocUnsafe(size);
+    this.base = frameRoom;
+    this.all = Buffer.alloc(frameRoom + size + extra);
+    this.extra = this.all.subarray(frameRoom + size);
+    this.frame = this.all.subarray(0, frameRoom);
+    this.bytes = this.all.subarray(frameRoom);
     const rng = new Rng(seed32, 0x7a7a7a7a);
     for (let i = 0; i < size; i += 4) {
       const v = rng.u32();
@@ -40,8 +54,21 @@ export class PayloadPattern {
     return s;
   }
 
-  /** Copies pattern[off, off+len) to dst at dstOff. */
-  copy(dst: Buffer, dstOff: number, off: number, len: number): void {
-    if (len > 0) this.bytes.copy(dst, dstOff, off, off + len);
+  /** Copies pattern[off, off+len) into the frame at frameOff. */
+  copy(frameOff: number, off: number, len: number): void {
+    if (len > 0) this.all.copyWithin(frameOff, this.base + off, this.base + off + len);
+  }
+}
+
+/**
+ * Copies src[0, len) to dst at dstPos. When both are views of one ArrayBuffer this is a
+ * copyWithin (no allocation); otherwise Buffer.copy, which allocates a view when len < src.length.
+ */
+export function copyBytes(src: Buffer, len: number, dst: Buffer, dstPos: number, whole: Buffer | null): void {
+  if (whole !== null && src.buffer === whole.buffer && dst.buffer === whole.buffer) {
+    const s = src.byteOffset - whole.byteOffset;
+    whole.copyWithin(dst.byteOffset - whole.byteOffset + dstPos, s, s + len);
+  } else {
+    src.copy(dst, dstPos, 0, len);
   }
 }

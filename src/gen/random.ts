@@ -32,6 +32,12 @@ export class Rng {
 
   /** `stream` selects an independent sequence for the same seed (e.g. the flow index). */
   constructor(seed32: number, stream = 0) {
+    this.a = this.b = this.c = this.d = 0;
+    this.reseed(seed32, stream);
+  }
+
+  /** Restarts as `new Rng(seed32, stream)` would. */
+  reseed(seed32: number, stream: number): void {
     this.a = mix32(seed32 ^ 0x5bd1e995);
     this.b = mix32(stream ^ 0x1b873593);
     this.c = mix32((seed32 + Math.imul(stream, 0x85ebca6b)) | 0);
