@@ -87,7 +87,6 @@ export class ShardingSink implements PacketSink {
   /** Publishes everything written so far (call when a read chunk is done). */
   publishAll(): void {
     this.setClocks();
-    for (const p of this.producers) p.publish();
   }
 
   /** No more packets: publishes the rest and closes every ring. */
@@ -96,7 +95,14 @@ export class ShardingSink implements PacketSink {
     for (const p of this.producers) p.close();
   }
 
+  /**
+   * Publishes, then advances each ring's clock: a consumer that sees the clock and then an
+   * empty ring has seen every packet written before it (see ShardProcessor.drain).
+   */
   private setClocks(): void {
-    for (const p of this.producers) p.setClock(this.clockSec, this.clockNsec);
+    for (const p of this.producers) {
+      p.publish();
+      p.setClock(this.clockSec, this.clockNsec);
+    }
   }
 }

@@ -79,8 +79,12 @@ export class ShardProcessor {
       }
     }
     ring.publish();
-    // The producer's clock moves on even when this shard gets no packets.
-    const now = Math.max(this.table.nowMs, ring.clockMs());
+    // The producer's clock moves on even when this shard gets no packets, but it may only be
+    // used once everything published before it has been consumed: the producer stores the
+    // clock after publishing, so reading the clock first and then finding the ring empty
+    // proves no packet older than the clock is still waiting here.
+    const clock = ring.clockMs();
+    const now = ring.isEmpty() ? Math.max(this.table.nowMs, clock) : this.table.nowMs;
     if (now > this.table.nowMs) this.table.nowMs = now;
     if (now - this.table.lastScanMs >= SCAN_INTERVAL_MS) this.tracker.expire(now);
     ShardOwnership.release(this.table);
