@@ -22,7 +22,7 @@ async function main(argv: string[]): Promise<number> {
     (batch) => store.ingest(batch),
   );
   const writer = config.out ? new NdjsonWriter(config.out) : null;
-  if (writer) store.onEnded((records) => writer.write(records));
+  if (writer) store.onBatch((_batch, cursor) => writer.writeBatch(cursor));
 
   pipeline.start();
   const sink = new ShardingSink(pipeline.createProducers(), config.snaplen);

@@ -7,14 +7,17 @@ import type { PacketSink } from './packet-sink.js';
 
 /** Records per shard between two publishes: amortises the Atomics.store and notify. */
 const PUBLISH_EVERY = 256;
+/** Bytes past the innermost L4 header that go to the workers with the headers. */
+const PAYLOAD_BYTES = 64;
 /** Packets between two updates of the producer clock that idle shards age by. */
 const CLOCK_EVERY = 4096;
 
 /**
  * The file path's hand-off to the workers: picks the shard of each packet with the symmetric
  * address-pair hash (both directions and all fragments of a datagram land together; tunnels by
- * their inner addresses) and copies up to `snaplen` bytes into that shard's ring. The decode
- * here only chooses the shard; its counters are scratch (workers count decode problems).
+ * their inner addresses) and copies the packet's headers plus PAYLOAD_BYTES (at most
+ * `snaplen`) into that shard's ring. The decode here only chooses the shard and the copy
+ * length; its counters are scratch (the workers decode again and count problems).
  */
 export class ShardingSink implements PacketSink {
   private readonly pkt = new DecodedPacket();
@@ -48,13 +51,19 @@ export class ShardingSink implements PacketSink {
     ifIndex: number,
   ): boolean {
     let shard = 0;
-    if (this.n > 1) {
-      const p = this.pkt;
-      if (decodePacket(data, offset, capLen, wireLen, linkType, p, this.scratchCounters)) {
-        shard = shardHash(p.src, p.dst, p.proto) % this.n;
+    let len = capLen < this.snaplen ? capLen : this.snaplen;
+    const p = this.pkt;
+    // With one shard there is nothing to choose: the decode would only shorten the copy, which
+    // costs more than copying snaplen bytes.
+    if (this.n > 1 && decodePacket(data, offset, capLen, wireLen, linkType, p, this.scratchCounters)) {
+      shard = shardHash(p.src, p.dst, p.proto) % this.n;
+      // The workers need the headers; past them, PAYLOAD_BYTES are enough for any decoder's
+      // look-ahead (a tunnel probe that falls back reads less) and for L7 hints.
+      if (p.payloadOffset >= 0) {
+        const headers = p.payloadOffset - offset + PAYLOAD_BYTES;
+        if (headers < len) len = headers;
       }
     }
-    const len = capLen < this.snaplen ? capLen : this.snaplen;
     const prod = this.producers[shard];
     if (!prod.tryWrite(data, offset, len, wireLen, tsSec, tsNsec, linkType, ifIndex, 0, 0, 0)) {
       this.blocked = shard;

@@ -87,7 +87,7 @@ export async function parseArgs(argv: string[]): Promise<CliConfig> {
     .option('max-flows', { type: 'string', default: '1M', describe: 'flow table bound over all workers' })
     .option('snaplen', {
       type: 'number',
-      default: 512,
+      default: 256,
       describe: 'bytes of each packet handed to the workers (headers, tunnels, L7 hints)',
     })
     .option('idle-timeout', {

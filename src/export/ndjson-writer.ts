@@ -1,15 +1,20 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import type { FlowRecord } from '../flow/record.js';
+import type { FlowCursor } from '../flow/batch.js';
+import { FlowJsonEncoder } from '../flow/json-encoder.js';
+import { EndCode } from '../flow/record.js';
 import { FlowmatrixError } from '../errors.js';
 
 /**
  * Ended flows as newline-delimited JSON, one record per line in the DESIGN schema, to a file or
  * to stdout ("-"). Lines of a batch are joined into one write.
  */
+const CHUNK_BYTES = 1 << 20;
+
 export class NdjsonWriter {
   private stream: WriteStream | NodeJS.WriteStream | null = null;
   private failure: Error | null = null;
+  private readonly encoder = new FlowJsonEncoder(CHUNK_BYTES + 4096);
   written = 0;
 
   constructor(readonly target: string) {}
@@ -31,14 +36,21 @@ export class NdjsonWriter {
     this.stream = s;
   }
 
-  write(records: Iterable<FlowRecord>): void {
-    if (!this.stream) return;
-    let chunk = '';
-    for (const r of records) {
-      chunk += JSON.stringify(r) + '\n';
+  /** Writes the ended flows of a batch (active snapshots are not output). */
+  writeBatch(cursor: FlowCursor): void {
+    const stream = this.stream;
+    if (!stream) return;
+    const { batch } = cursor;
+    const view = new DataView(batch.buffer);
+    const bytes = new Uint8Array(batch.buffer);
+    const enc = this.encoder;
+    for (let i = 0; i < batch.count; i++) {
+      if (cursor.at(i).endCode === EndCode.active) continue;
+      enc.line(view, bytes, i);
       this.written++;
+      if (enc.length >= CHUNK_BYTES) stream.write(enc.take());
     }
-    if (chunk) this.stream.write(chunk);
+    if (enc.length > 0) stream.write(enc.take());
   }
 
   async stop(): Promise<void> {

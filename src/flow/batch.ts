@@ -1,5 +1,5 @@
 import { communityId } from './community-id.js';
-import { EndCode, endReasonName, type FlowRecord } from './record.js';
+import { EndCode, endReasonName, type FlowRecord, type TunnelInfo } from './record.js';
 import { formatAddress } from './address.js';
 import { TUNNEL_TYPE_NAMES } from '../workers/decode/packet.js';
 
@@ -43,63 +43,107 @@ export interface FlowBatch {
   count: number;
 }
 
-function addressBytes(bytes: Uint8Array, at: number, version: number): Uint8Array {
-  return bytes.subarray(at, at + (version === 6 ? 16 : 4));
+/**
+ * Reads the fields of one record of a batch (move with `at(i)`); shared by the object decoder
+ * and the direct NDJSON formatter so both read the layout the same way.
+ */
+export class FlowCursor {
+  private readonly v: DataView;
+  private readonly bytes: Uint8Array;
+  private o = 0;
+
+  constructor(readonly batch: FlowBatch) {
+    this.v = new DataView(batch.buffer);
+    this.bytes = new Uint8Array(batch.buffer);
+  }
+
+  at(i: number): this {
+    this.o = i * FLOW_REC_BYTES;
+    return this;
+  }
+
+  f64(field: number): number {
+    return this.v.getFloat64(this.o + field, true);
+  }
+  u16(field: number): number {
+    return this.v.getUint16(this.o + field, true);
+  }
+  u8(field: number): number {
+    return this.v.getUint8(this.o + field);
+  }
+  get ipVersion(): 4 | 6 {
+    return this.u8(FR.ipVersion) === 6 ? 6 : 4;
+  }
+  get isIcmp(): boolean {
+    return this.u8(FR.isIcmp) === 1;
+  }
+  get endCode(): number {
+    return this.u8(FR.endCode);
+  }
+  address(field: number, version: number): Uint8Array {
+    const at = this.o + field;
+    return this.bytes.subarray(at, at + (version === 6 ? 16 : 4));
+  }
+  communityId(): string {
+    const version = this.ipVersion;
+    const proto = this.u8(FR.proto);
+    const src = this.address(FR.srcAddr, version);
+    const dst = this.address(FR.dstAddr, version);
+    return this.isIcmp
+      ? communityId(proto, src, dst, this.u8(FR.icmpType), this.u8(FR.icmpCode))
+      : communityId(proto, src, dst, this.u16(FR.srcPort), this.u16(FR.dstPort));
+  }
+  tunnel(): TunnelInfo | null {
+    const type = this.u8(FR.tunnelType);
+    if (type === 0) return null;
+    const outerVersion = this.u8(FR.outerVersion) === 6 ? 6 : 4;
+    return {
+      type: TUNNEL_TYPE_NAMES[type] ?? String(type),
+      srcAddr: formatAddress(this.address(FR.outerSrc, outerVersion)),
+      dstAddr: formatAddress(this.address(FR.outerDst, outerVersion)),
+      id: this.v.getUint32(this.o + FR.tunnelId, true),
+    };
+  }
 }
 
 /** Decodes record `i` of a batch into the public record shape (allocates: main thread only). */
-export function decodeFlow(batch: FlowBatch, i: number): FlowRecord {
-  const v = new DataView(batch.buffer, i * FLOW_REC_BYTES, FLOW_REC_BYTES);
-  const bytes = new Uint8Array(batch.buffer, i * FLOW_REC_BYTES, FLOW_REC_BYTES);
-  const version = v.getUint8(FR.ipVersion) === 6 ? 6 : 4;
-  const proto = v.getUint8(FR.proto);
-  const endCode = v.getUint8(FR.endCode);
-  const isIcmp = v.getUint8(FR.isIcmp) === 1;
-  const icmpType = v.getUint8(FR.icmpType);
-  const icmpCode = v.getUint8(FR.icmpCode);
-  const srcAddr = addressBytes(bytes, FR.srcAddr, version);
-  const dstAddr = addressBytes(bytes, FR.dstAddr, version);
-  const srcPort = v.getUint16(FR.srcPort, true);
-  const dstPort = v.getUint16(FR.dstPort, true);
-  const tunnelType = v.getUint8(FR.tunnelType);
-  const outerVersion = v.getUint8(FR.outerVersion) === 6 ? 6 : 4;
+export function decodeFlow(
+  batch: FlowBatch,
+  i: number,
+  cursor: FlowCursor = new FlowCursor(batch),
+): FlowRecord {
+  const c = cursor.at(i);
+  const version = c.ipVersion;
+  const endCode = c.endCode;
+  const isIcmp = c.isIcmp;
   return {
-    id: String(v.getFloat64(FR.id, true)),
-    proto,
-    srcAddr: formatAddress(srcAddr),
-    srcPort,
-    dstAddr: formatAddress(dstAddr),
-    dstPort,
-    vlan: v.getUint16(FR.vlan, true),
-    srcPackets: v.getFloat64(FR.srcPackets, true),
-    srcBytes: v.getFloat64(FR.srcBytes, true),
-    dstPackets: v.getFloat64(FR.dstPackets, true),
-    dstBytes: v.getFloat64(FR.dstBytes, true),
-    firstSeen: v.getFloat64(FR.firstSeen, true),
-    lastSeen: v.getFloat64(FR.lastSeen, true),
-    srcTcpFlags: v.getUint8(FR.srcTcpFlags),
-    dstTcpFlags: v.getUint8(FR.dstTcpFlags),
+    id: String(c.f64(FR.id)),
+    proto: c.u8(FR.proto),
+    srcAddr: formatAddress(c.address(FR.srcAddr, version)),
+    srcPort: c.u16(FR.srcPort),
+    dstAddr: formatAddress(c.address(FR.dstAddr, version)),
+    dstPort: c.u16(FR.dstPort),
+    vlan: c.u16(FR.vlan),
+    srcPackets: c.f64(FR.srcPackets),
+    srcBytes: c.f64(FR.srcBytes),
+    dstPackets: c.f64(FR.dstPackets),
+    dstBytes: c.f64(FR.dstBytes),
+    firstSeen: c.f64(FR.firstSeen),
+    lastSeen: c.f64(FR.lastSeen),
+    srcTcpFlags: c.u8(FR.srcTcpFlags),
+    dstTcpFlags: c.u8(FR.dstTcpFlags),
     state: endCode === EndCode.active ? 'active' : 'ended',
     endReason: endReasonName(endCode),
-    communityId: isIcmp
-      ? communityId(proto, srcAddr, dstAddr, icmpType, icmpCode)
-      : communityId(proto, srcAddr, dstAddr, srcPort, dstPort),
+    communityId: c.communityId(),
     ipVersion: version,
-    icmpType: isIcmp ? icmpType : null,
-    icmpCode: isIcmp ? icmpCode : null,
-    tunnel:
-      tunnelType === 0
-        ? null
-        : {
-            type: TUNNEL_TYPE_NAMES[tunnelType] ?? String(tunnelType),
-            srcAddr: formatAddress(addressBytes(bytes, FR.outerSrc, outerVersion)),
-            dstAddr: formatAddress(addressBytes(bytes, FR.outerDst, outerVersion)),
-            id: v.getUint32(FR.tunnelId, true),
-          },
-    ifIndex: v.getUint16(FR.ifIndex, true),
+    icmpType: isIcmp ? c.u8(FR.icmpType) : null,
+    icmpCode: isIcmp ? c.u8(FR.icmpCode) : null,
+    tunnel: c.tunnel(),
+    ifIndex: c.u16(FR.ifIndex),
   };
 }
 
 export function* decodeFlows(batch: FlowBatch): Generator<FlowRecord> {
-  for (let i = 0; i < batch.count; i++) yield decodeFlow(batch, i);
+  const cursor = new FlowCursor(batch);
+  for (let i = 0; i < batch.count; i++) yield decodeFlow(batch, i, cursor);
 }

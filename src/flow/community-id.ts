@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { base64, sha1Short } from './sha1.js';
 
 /**
  * Community ID v1 (corelight/community-id-spec): "1:" + base64(SHA-1(seed, ordered tuple)).
@@ -40,14 +40,19 @@ function lessThan(a: Uint8Array, b: Uint8Array, pa: number, pb: number): boolean
   return pa < pb;
 }
 
-export function communityId(
+/**
+ * Builds the hashed message of a Community ID into `m` (40 bytes at least) and returns its
+ * length. For ICMP/ICMPv6 pass the type as srcPort and the code as dstPort.
+ */
+export function communityIdMessage(
+  m: Uint8Array,
   proto: number,
   src: Uint8Array,
   dst: Uint8Array,
   srcPort: number,
   dstPort: number,
-  seed = 0,
-): string {
+  seed: number,
+): number {
   let sp = srcPort;
   let dp = dstPort;
   let oneWay = false;
@@ -66,17 +71,35 @@ export function communityId(
     sp = dp;
     dp = t;
   }
-  const n = 2 + a.length * 2 + 2 + (hasPorts ? 4 : 0);
-  const buf = Buffer.alloc(n);
-  buf.writeUInt16BE(seed & 0xffff, 0);
-  buf.set(a, 2);
-  buf.set(b, 2 + a.length);
+  m[0] = (seed >>> 8) & 0xff;
+  m[1] = seed & 0xff;
+  m.set(a, 2);
+  m.set(b, 2 + a.length);
   let o = 2 + a.length * 2;
-  buf[o++] = proto;
-  buf[o++] = 0;
+  m[o++] = proto;
+  m[o++] = 0;
   if (hasPorts) {
-    buf.writeUInt16BE(sp & 0xffff, o);
-    buf.writeUInt16BE(dp & 0xffff, o + 2);
+    m[o++] = (sp >>> 8) & 0xff;
+    m[o++] = sp & 0xff;
+    m[o++] = (dp >>> 8) & 0xff;
+    m[o++] = dp & 0xff;
   }
-  return '1:' + createHash('sha1').update(buf).digest('base64');
+  return o;
 }
+
+export function communityId(
+  proto: number,
+  src: Uint8Array,
+  dst: Uint8Array,
+  srcPort: number,
+  dstPort: number,
+  seed = 0,
+): string {
+  const n = communityIdMessage(MESSAGE, proto, src, dst, srcPort, dstPort, seed);
+  sha1Short(MESSAGE, n, DIGEST);
+  return '1:' + base64(DIGEST, 20);
+}
+
+/** At most 2 + 16 + 16 + 2 + 4 = 40 bytes: one SHA-1 block. */
+const MESSAGE = new Uint8Array(40);
+const DIGEST = new Uint8Array(20);

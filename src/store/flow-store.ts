@@ -1,29 +1,30 @@
-import { decodeFlows, type FlowBatch } from '../flow/batch.js';
-import type { FlowRecord } from '../flow/record.js';
+import { FlowCursor, type FlowBatch } from '../flow/batch.js';
+import { EndCode } from '../flow/record.js';
 
-export type EndedFlowsListener = (records: FlowRecord[]) => void;
+export type FlowBatchListener = (batch: FlowBatch, cursor: FlowCursor) => void;
 
 /**
- * The main thread's view of the flows: takes the batches the workers send, turns them into
- * records once, and hands ended flows to its listeners (NDJSON output now; the query API's
- * retention and indexes build on the same ingest path).
+ * The main thread's view of the flows: takes the batches the workers send and hands them to its
+ * listeners (NDJSON output now; the query API's retention and indexes build on the same ingest
+ * path). Records stay in their binary batch until someone needs them as text or objects.
  */
 export class FlowStore {
-  private readonly endedListeners: EndedFlowsListener[] = [];
+  private readonly listeners: FlowBatchListener[] = [];
   endedFlows = 0;
+  activeRecords = 0;
   batches = 0;
 
-  onEnded(listener: EndedFlowsListener): void {
-    this.endedListeners.push(listener);
+  onBatch(listener: FlowBatchListener): void {
+    this.listeners.push(listener);
   }
 
   ingest(batch: FlowBatch): void {
     this.batches++;
-    const ended: FlowRecord[] = [];
-    for (const r of decodeFlows(batch)) {
-      if (r.state === 'ended') ended.push(r);
+    const cursor = new FlowCursor(batch);
+    for (let i = 0; i < batch.count; i++) {
+      if (cursor.at(i).endCode === EndCode.active) this.activeRecords++;
+      else this.endedFlows++;
     }
-    this.endedFlows += ended.length;
-    if (ended.length > 0) for (const l of this.endedListeners) l(ended);
+    for (const l of this.listeners) l(batch, cursor);
   }
 }

@@ -1,1 +1,1 @@
-export { FlowStore, type EndedFlowsListener } from './flow-store.js';
+export { FlowStore, type FlowBatchListener } from './flow-store.js';

@@ -1,5 +1,5 @@
 import { FLOW_REC_BYTES, FR, type FlowBatch } from '../flow/batch.js';
-import type { FlowTable } from './flow-table.js';
+import { FL, type FlowTable } from './flow-table.js';
 
 /**
  * Collects flow records of one task into a growing ArrayBuffer that is transferred to the main
@@ -22,43 +22,44 @@ export class FlowBatchWriter {
     if ((this.count + 1) * FLOW_REC_BYTES > this.buffer.byteLength) this.grow();
     const o = this.count * FLOW_REC_BYTES;
     const v = this.view;
-    v.setFloat64(o + FR.id, t.id[slot], true);
-    v.setFloat64(o + FR.firstSeen, t.first[slot], true);
-    v.setFloat64(o + FR.lastSeen, t.last[slot], true);
-    v.setFloat64(o + FR.srcPackets, t.srcPackets[slot], true);
-    v.setFloat64(o + FR.dstPackets, t.dstPackets[slot], true);
-    v.setFloat64(o + FR.srcBytes, t.srcBytes[slot], true);
-    v.setFloat64(o + FR.dstBytes, t.dstBytes[slot], true);
+    v.setFloat64(o + FR.id, t.f64[(slot << 4) + FL.id], true);
+    v.setFloat64(o + FR.firstSeen, t.f64[(slot << 4) + FL.first], true);
+    v.setFloat64(o + FR.lastSeen, t.f64[(slot << 4) + FL.last], true);
+    v.setFloat64(o + FR.srcPackets, t.f64[(slot << 4) + FL.srcPackets], true);
+    v.setFloat64(o + FR.dstPackets, t.f64[(slot << 4) + FL.dstPackets], true);
+    v.setFloat64(o + FR.srcBytes, t.f64[(slot << 4) + FL.srcBytes], true);
+    v.setFloat64(o + FR.dstBytes, t.f64[(slot << 4) + FL.dstBytes], true);
     const k = slot * 8;
+    const a = (slot << 5) + FL.addr;
     for (let w = 0; w < 4; w++) {
-      v.setUint32(o + FR.srcAddr + w * 4, t.addr[k + w], false);
-      v.setUint32(o + FR.dstAddr + w * 4, t.addr[k + 4 + w], false);
+      v.setUint32(o + FR.srcAddr + w * 4, t.u32[a + w], false);
+      v.setUint32(o + FR.dstAddr + w * 4, t.u32[a + 4 + w], false);
       v.setUint32(o + FR.outerSrc + w * 4, t.outer[k + w], false);
       v.setUint32(o + FR.outerDst + w * 4, t.outer[k + 4 + w], false);
     }
-    const meta = t.meta[slot];
+    const meta = t.u32[(slot << 5) + FL.meta];
     const proto = meta & 0xff;
     const isIcmp = proto === 1 || proto === 58;
-    const icmp = t.icmp[slot];
-    v.setUint32(o + FR.tunnelId, t.tunnelId[slot], true);
+    const icmp = t.u16[(slot << 6) + FL.icmp];
+    v.setUint32(o + FR.tunnelId, t.u32[(slot << 5) + FL.tunnelId], true);
     if (isIcmp) {
       // NetFlow convention: ICMP type and code in the destination port, source port 0.
       v.setUint16(o + FR.srcPort, 0, true);
       v.setUint16(o + FR.dstPort, icmp, true);
     } else {
-      const ports = t.ports[slot];
+      const ports = t.u32[(slot << 5) + FL.ports];
       v.setUint16(o + FR.srcPort, ports >>> 16, true);
       v.setUint16(o + FR.dstPort, ports & 0xffff, true);
     }
     v.setUint16(o + FR.vlan, (meta >>> 12) & 0xfff, true);
-    v.setUint16(o + FR.ifIndex, t.ifIndex[slot], true);
+    v.setUint16(o + FR.ifIndex, t.u16[(slot << 6) + FL.ifIndex], true);
     v.setUint8(o + FR.proto, proto);
     v.setUint8(o + FR.ipVersion, meta & 0x100 ? 6 : 4);
-    v.setUint8(o + FR.srcTcpFlags, t.srcFlags[slot]);
-    v.setUint8(o + FR.dstTcpFlags, t.dstFlags[slot]);
+    v.setUint8(o + FR.srcTcpFlags, t.u8[(slot << 7) + FL.srcFlags]);
+    v.setUint8(o + FR.dstTcpFlags, t.u8[(slot << 7) + FL.dstFlags]);
     v.setUint8(o + FR.endCode, endCode);
-    v.setUint8(o + FR.tunnelType, t.tunnelType[slot]);
-    v.setUint8(o + FR.outerVersion, t.outerVersion[slot]);
+    v.setUint8(o + FR.tunnelType, t.u8[(slot << 7) + FL.tunnelType]);
+    v.setUint8(o + FR.outerVersion, t.u8[(slot << 7) + FL.outerVersion]);
     v.setUint8(o + FR.icmpType, icmp >>> 8);
     v.setUint8(o + FR.icmpCode, icmp & 0xff);
     v.setUint8(o + FR.isIcmp, isIcmp ? 1 : 0);

@@ -2,7 +2,7 @@
  * The per-shard flow table: struct-of-arrays in one SharedArrayBuffer, so that whichever worker
  * holds the shard next continues with the same state (see `ShardOwnership` below).
  *
- * - Rows ("slots") hold one flow each; the key is stored in initiator orientation.
+ * - Rows ("slots") of 128 bytes hold one flow each; the key is stored in initiator orientation.
  * - An open-addressing index (linear probing, backward-shift deletion, no tombstones) maps the
  *   symmetric flow hash to slot+1 (0 = empty); its size is a power of two >= 2 x capacity.
  * - Every live slot sits in exactly one of four recency lists (TCP, UDP, other, closing TCP),
@@ -21,6 +21,8 @@ const S = {
   indexSize: 2,
   count: 3,
   freeHead: 4,
+  /** Rows never used yet start here: rows are claimed lazily, so untouched memory stays uncommitted. */
+  nextUnused: 5,
   listHead: 8, // + list
   listTail: 12, // + list
 } as const;
@@ -46,38 +48,43 @@ export const FlowState = {
   closing: 16,
 } as const;
 
-interface Region {
-  name: string;
-  bytesPerSlot: number;
-  perIndex?: boolean;
-}
-
-const REGIONS: Region[] = [
-  { name: 'first', bytesPerSlot: 8 },
-  { name: 'last', bytesPerSlot: 8 },
-  { name: 'srcPackets', bytesPerSlot: 8 },
-  { name: 'dstPackets', bytesPerSlot: 8 },
-  { name: 'srcBytes', bytesPerSlot: 8 },
-  { name: 'dstBytes', bytesPerSlot: 8 },
-  { name: 'id', bytesPerSlot: 8 },
-  { name: 'addr', bytesPerSlot: 32 },
-  { name: 'outer', bytesPerSlot: 32 },
-  { name: 'ports', bytesPerSlot: 4 },
-  { name: 'meta', bytesPerSlot: 4 },
-  { name: 'hash', bytesPerSlot: 4 },
-  { name: 'tunnelId', bytesPerSlot: 4 },
-  { name: 'prev', bytesPerSlot: 4 },
-  { name: 'next', bytesPerSlot: 4 },
-  { name: 'index', bytesPerSlot: 4, perIndex: true },
-  { name: 'ifIndex', bytesPerSlot: 2 },
-  { name: 'icmp', bytesPerSlot: 2 },
-  { name: 'srcFlags', bytesPerSlot: 1 },
-  { name: 'dstFlags', bytesPerSlot: 1 },
-  { name: 'state', bytesPerSlot: 1 },
-  { name: 'list', bytesPerSlot: 1 },
-  { name: 'tunnelType', bytesPerSlot: 1 },
-  { name: 'outerVersion', bytesPerSlot: 1 },
-];
+/**
+ * A flow row is 128 bytes (two cache lines) holding everything the per-packet path touches, so
+ * a lookup and update costs the index probe plus the row, instead of one miss per field. Field
+ * positions are in units of the view used to read them; a row starts at slot << 4 in f64,
+ * slot << 5 in u32/i32, slot << 6 in u16 and slot << 7 in u8.
+ */
+export const FL = {
+  // Float64
+  first: 0,
+  last: 1,
+  srcPackets: 2,
+  dstPackets: 3,
+  srcBytes: 4,
+  dstBytes: 5,
+  id: 6,
+  // Uint32 / Int32 (byte offset / 4)
+  addr: 14, // 8 words: initiator address, then responder address
+  ports: 22, // initiator port << 16 | responder port (ICMP: key ports, see FlowTracker)
+  meta: 23, // proto | ipVersion6 << 8 | vlan << 12
+  hash: 24,
+  prev: 25,
+  next: 26,
+  tunnelId: 27,
+  // Uint16 (byte offset / 2)
+  ifIndex: 56,
+  icmp: 57, // ICMP type << 8 | code of the initiator's first packet
+  // Uint8
+  srcFlags: 116,
+  dstFlags: 117,
+  state: 118,
+  list: 119,
+  tunnelType: 120,
+  outerVersion: 121,
+} as const;
+const ROW_BYTES = 128;
+/** Rows start at a multiple of 64 bytes: the state header is padded to it. */
+const HEADER_BYTES = 128;
 
 function nextPowerOfTwo(n: number): number {
   let p = 1;
@@ -85,15 +92,18 @@ function nextPowerOfTwo(n: number): number {
   return p;
 }
 
-function layout(capacity: number): { offsets: Map<string, number>; total: number; indexSize: number } {
+function layout(capacity: number): {
+  rows: number;
+  outer: number;
+  index: number;
+  total: number;
+  indexSize: number;
+} {
   const indexSize = nextPowerOfTwo(capacity * 2);
-  const offsets = new Map<string, number>();
-  let at = STATE_I32 * 4 + STATE_F64 * 8;
-  for (const r of REGIONS) {
-    offsets.set(r.name, at);
-    at += ((r.perIndex ? indexSize : capacity) * r.bytesPerSlot + 7) & ~7;
-  }
-  return { offsets, total: at, indexSize };
+  const rows = HEADER_BYTES;
+  const outer = rows + capacity * ROW_BYTES;
+  const index = outer + capacity * 32;
+  return { rows, outer, index, total: index + indexSize * 4, indexSize };
 }
 
 /** Bytes of shared memory a table of `capacity` flows takes (what --max-flows costs). */
@@ -119,35 +129,15 @@ export class FlowTable {
   readonly indexMask: number;
   readonly s: Int32Array;
   readonly f: Float64Array;
-  readonly first: Float64Array;
-  readonly last: Float64Array;
-  readonly srcPackets: Float64Array;
-  readonly dstPackets: Float64Array;
-  readonly srcBytes: Float64Array;
-  readonly dstBytes: Float64Array;
-  readonly id: Float64Array;
-  /** 8 words per slot: initiator address (4 words) then responder address (4 words). */
-  readonly addr: Uint32Array;
-  /** 8 words per slot: outer tunnel source then destination. */
+  /** Row views (see FL). */
+  readonly f64: Float64Array;
+  readonly u32: Uint32Array;
+  readonly i32: Int32Array;
+  readonly u16: Uint16Array;
+  readonly u8: Uint8Array;
+  /** 8 words per slot: outer tunnel source then destination (cold: only for tunnelled flows). */
   readonly outer: Uint32Array;
-  /** initiator port << 16 | responder port (ICMP: key ports, see FlowTracker). */
-  readonly ports: Uint32Array;
-  /** proto | ipVersion6 << 8 | vlan << 12 */
-  readonly meta: Uint32Array;
-  readonly hash: Uint32Array;
-  readonly tunnelId: Uint32Array;
-  readonly prev: Int32Array;
-  readonly next: Int32Array;
   readonly index: Int32Array;
-  readonly ifIndex: Uint16Array;
-  /** ICMP type << 8 | code of the initiator's first packet. */
-  readonly icmp: Uint16Array;
-  readonly srcFlags: Uint8Array;
-  readonly dstFlags: Uint8Array;
-  readonly state: Uint8Array;
-  readonly list: Uint8Array;
-  readonly tunnelType: Uint8Array;
-  readonly outerVersion: Uint8Array;
   /** Set by find(): 0 when the probe's `a` side is the stored initiator, 1 when it is the responder. */
   foundReversed = 0;
 
@@ -155,40 +145,22 @@ export class FlowTable {
     this.s = new Int32Array(sab, 0, STATE_I32);
     this.f = new Float64Array(sab, STATE_I32 * 4, STATE_F64);
     this.capacity = this.s[S.capacity];
-    const { offsets, indexSize } = layout(this.capacity);
-    this.indexMask = indexSize - 1;
+    const l = layout(this.capacity);
+    this.indexMask = l.indexSize - 1;
     const c = this.capacity;
-    const at = (name: string): number => offsets.get(name) as number;
-    this.first = new Float64Array(sab, at('first'), c);
-    this.last = new Float64Array(sab, at('last'), c);
-    this.srcPackets = new Float64Array(sab, at('srcPackets'), c);
-    this.dstPackets = new Float64Array(sab, at('dstPackets'), c);
-    this.srcBytes = new Float64Array(sab, at('srcBytes'), c);
-    this.dstBytes = new Float64Array(sab, at('dstBytes'), c);
-    this.id = new Float64Array(sab, at('id'), c);
-    this.addr = new Uint32Array(sab, at('addr'), c * 8);
-    this.outer = new Uint32Array(sab, at('outer'), c * 8);
-    this.ports = new Uint32Array(sab, at('ports'), c);
-    this.meta = new Uint32Array(sab, at('meta'), c);
-    this.hash = new Uint32Array(sab, at('hash'), c);
-    this.tunnelId = new Uint32Array(sab, at('tunnelId'), c);
-    this.prev = new Int32Array(sab, at('prev'), c);
-    this.next = new Int32Array(sab, at('next'), c);
-    this.index = new Int32Array(sab, at('index'), indexSize);
-    this.ifIndex = new Uint16Array(sab, at('ifIndex'), c);
-    this.icmp = new Uint16Array(sab, at('icmp'), c);
-    this.srcFlags = new Uint8Array(sab, at('srcFlags'), c);
-    this.dstFlags = new Uint8Array(sab, at('dstFlags'), c);
-    this.state = new Uint8Array(sab, at('state'), c);
-    this.list = new Uint8Array(sab, at('list'), c);
-    this.tunnelType = new Uint8Array(sab, at('tunnelType'), c);
-    this.outerVersion = new Uint8Array(sab, at('outerVersion'), c);
+    this.f64 = new Float64Array(sab, l.rows, c * (ROW_BYTES / 8));
+    this.u32 = new Uint32Array(sab, l.rows, c * (ROW_BYTES / 4));
+    this.i32 = new Int32Array(sab, l.rows, c * (ROW_BYTES / 4));
+    this.u16 = new Uint16Array(sab, l.rows, c * (ROW_BYTES / 2));
+    this.u8 = new Uint8Array(sab, l.rows, c * ROW_BYTES);
+    this.outer = new Uint32Array(sab, l.outer, c * 8);
+    this.index = new Int32Array(sab, l.index, l.indexSize);
   }
 
   /** Only for a fresh buffer. */
   initFreeList(): void {
-    for (let i = 0; i < this.capacity; i++) this.next[i] = i + 1 < this.capacity ? i + 1 : -1;
-    this.s[S.freeHead] = 0;
+    this.s[S.freeHead] = -1;
+    this.s[S.nextUnused] = 0;
     for (let l = 0; l < LIST_COUNT; l++) {
       this.s[S.listHead + l] = -1;
       this.s[S.listTail + l] = -1;
@@ -213,6 +185,18 @@ export class FlowTable {
   listTail(l: number): number {
     return this.s[S.listTail + l];
   }
+  prevOf(slot: number): number {
+    return this.i32[(slot << 5) + FL.prev];
+  }
+  lastOf(slot: number): number {
+    return this.f64[(slot << 4) + FL.last];
+  }
+  stateOf(slot: number): number {
+    return this.u8[(slot << 7) + FL.state];
+  }
+  listOf(slot: number): number {
+    return this.u8[(slot << 7) + FL.list];
+  }
 
   /** A fresh sequence number for a flow id (unique within the shard). */
   nextSeq(): number {
@@ -228,55 +212,55 @@ export class FlowTable {
   find(a: Uint32Array, b: Uint32Array, aPort: number, bPort: number, meta: number, h: number): number {
     const idx = this.index;
     const mask = this.indexMask;
-    const addr = this.addr;
+    const u = this.u32;
     const fwdPorts = ((aPort << 16) | bPort) >>> 0;
     const revPorts = ((bPort << 16) | aPort) >>> 0;
     for (let p = h & mask; ; p = (p + 1) & mask) {
       const e = idx[p];
       if (e === 0) return -1;
-      const slot = e - 1;
-      if (this.hash[slot] !== h || this.meta[slot] !== meta) continue;
-      const k = slot * 8;
-      const ports = this.ports[slot];
+      const r = (e - 1) << 5;
+      if (u[r + FL.hash] !== h || u[r + FL.meta] !== meta) continue;
+      const k = r + FL.addr;
+      const ports = u[r + FL.ports];
       if (
         ports === fwdPorts &&
-        addr[k] === a[0] &&
-        addr[k + 1] === a[1] &&
-        addr[k + 2] === a[2] &&
-        addr[k + 3] === a[3] &&
-        addr[k + 4] === b[0] &&
-        addr[k + 5] === b[1] &&
-        addr[k + 6] === b[2] &&
-        addr[k + 7] === b[3]
+        u[k] === a[0] &&
+        u[k + 1] === a[1] &&
+        u[k + 2] === a[2] &&
+        u[k + 3] === a[3] &&
+        u[k + 4] === b[0] &&
+        u[k + 5] === b[1] &&
+        u[k + 6] === b[2] &&
+        u[k + 7] === b[3]
       ) {
         this.foundReversed = 0;
-        return slot;
+        return e - 1;
       }
       if (
         ports === revPorts &&
-        addr[k] === b[0] &&
-        addr[k + 1] === b[1] &&
-        addr[k + 2] === b[2] &&
-        addr[k + 3] === b[3] &&
-        addr[k + 4] === a[0] &&
-        addr[k + 5] === a[1] &&
-        addr[k + 6] === a[2] &&
-        addr[k + 7] === a[3]
+        u[k] === b[0] &&
+        u[k + 1] === b[1] &&
+        u[k + 2] === b[2] &&
+        u[k + 3] === b[3] &&
+        u[k + 4] === a[0] &&
+        u[k + 5] === a[1] &&
+        u[k + 6] === a[2] &&
+        u[k + 7] === a[3]
       ) {
         this.foundReversed = 1;
-        return slot;
+        return e - 1;
       }
     }
   }
 
   /** True when no slot is free: the caller must evict first. */
   isFull(): boolean {
-    return this.s[S.freeHead] < 0;
+    return this.s[S.freeHead] < 0 && this.s[S.nextUnused] >= this.capacity;
   }
 
   /**
    * Claims a free slot for a new flow with `init` as initiator and links it into the index and
-   * the head of `list`. Counters are zeroed. The table must not be full.
+   * the head of `list`. Counters and per-flow attributes are zeroed. The table must not be full.
    */
   insert(
     init: Uint32Array,
@@ -287,37 +271,30 @@ export class FlowTable {
     h: number,
     list: number,
   ): number {
-    const slot = this.s[S.freeHead];
-    this.s[S.freeHead] = this.next[slot];
-    const k = slot * 8;
-    const addr = this.addr;
-    addr[k] = init[0];
-    addr[k + 1] = init[1];
-    addr[k + 2] = init[2];
-    addr[k + 3] = init[3];
-    addr[k + 4] = resp[0];
-    addr[k + 5] = resp[1];
-    addr[k + 6] = resp[2];
-    addr[k + 7] = resp[3];
-    this.ports[slot] = ((initPort << 16) | respPort) >>> 0;
-    this.meta[slot] = meta;
-    this.hash[slot] = h;
-    this.srcPackets[slot] = 0;
-    this.dstPackets[slot] = 0;
-    this.srcBytes[slot] = 0;
-    this.dstBytes[slot] = 0;
-    this.srcFlags[slot] = 0;
-    this.dstFlags[slot] = 0;
-    this.state[slot] = 0;
-    this.icmp[slot] = 0;
-    this.tunnelType[slot] = 0;
-    this.tunnelId[slot] = 0;
-    this.outerVersion[slot] = 0;
+    let slot = this.s[S.freeHead];
+    if (slot >= 0) this.s[S.freeHead] = this.i32[(slot << 5) + FL.next];
+    else slot = this.s[S.nextUnused]++;
+    const r = slot << 5;
+    // Zero the whole row, then fill the key.
+    this.f64.fill(0, slot << 4, (slot + 1) << 4);
+    const u = this.u32;
+    const k = r + FL.addr;
+    u[k] = init[0];
+    u[k + 1] = init[1];
+    u[k + 2] = init[2];
+    u[k + 3] = init[3];
+    u[k + 4] = resp[0];
+    u[k + 5] = resp[1];
+    u[k + 6] = resp[2];
+    u[k + 7] = resp[3];
+    u[r + FL.ports] = ((initPort << 16) | respPort) >>> 0;
+    u[r + FL.meta] = meta;
+    u[r + FL.hash] = h;
     const mask = this.indexMask;
     let p = h & mask;
     while (this.index[p] !== 0) p = (p + 1) & mask;
     this.index[p] = slot + 1;
-    this.list[slot] = list;
+    this.u8[(slot << 7) + FL.list] = list;
     this.linkHead(slot, list);
     this.s[S.count]++;
     return slot;
@@ -327,12 +304,13 @@ export class FlowTable {
   remove(slot: number): void {
     const idx = this.index;
     const mask = this.indexMask;
-    let i = this.hash[slot] & mask;
+    const u = this.u32;
+    let i = u[(slot << 5) + FL.hash] & mask;
     while (idx[i] !== slot + 1) i = (i + 1) & mask;
     // Backward-shift deletion: pull later members of the probe run into the hole when their
     // home position does not lie cyclically in (hole, current].
     for (let j = (i + 1) & mask; idx[j] !== 0; j = (j + 1) & mask) {
-      const home = this.hash[idx[j] - 1] & mask;
+      const home = u[((idx[j] - 1) << 5) + FL.hash] & mask;
       const inRange = i <= j ? home > i && home <= j : home > i || home <= j;
       if (!inRange) {
         idx[i] = idx[j];
@@ -341,61 +319,68 @@ export class FlowTable {
     }
     idx[i] = 0;
     this.unlink(slot);
-    this.next[slot] = this.s[S.freeHead];
+    this.i32[(slot << 5) + FL.next] = this.s[S.freeHead];
     this.s[S.freeHead] = slot;
     this.s[S.count]--;
   }
 
   /** Moves a slot to the head of `list` (most recently seen). */
   touch(slot: number, list: number): void {
-    if (this.list[slot] === list && this.s[S.listHead + list] === slot) return;
+    const at = (slot << 7) + FL.list;
+    if (this.u8[at] === list && this.s[S.listHead + list] === slot) return;
     this.unlink(slot);
-    this.list[slot] = list;
+    this.u8[at] = list;
     this.linkHead(slot, list);
   }
 
   /** Swaps initiator and responder of a slot (a SYN proved the first guess wrong). */
   swapOrientation(slot: number): void {
-    const k = slot * 8;
-    const addr = this.addr;
+    const r = slot << 5;
+    const u = this.u32;
     for (let w = 0; w < 4; w++) {
-      const t = addr[k + w];
-      addr[k + w] = addr[k + 4 + w];
-      addr[k + 4 + w] = t;
+      const t = u[r + FL.addr + w];
+      u[r + FL.addr + w] = u[r + FL.addr + 4 + w];
+      u[r + FL.addr + 4 + w] = t;
     }
-    const p = this.ports[slot];
-    this.ports[slot] = (((p & 0xffff) << 16) | (p >>> 16)) >>> 0;
-    let t = this.srcPackets[slot];
-    this.srcPackets[slot] = this.dstPackets[slot];
-    this.dstPackets[slot] = t;
-    t = this.srcBytes[slot];
-    this.srcBytes[slot] = this.dstBytes[slot];
-    this.dstBytes[slot] = t;
-    t = this.srcFlags[slot];
-    this.srcFlags[slot] = this.dstFlags[slot];
-    this.dstFlags[slot] = t;
-    const st = this.state[slot];
+    const p = u[r + FL.ports];
+    u[r + FL.ports] = (((p & 0xffff) << 16) | (p >>> 16)) >>> 0;
+    const f = this.f64;
+    const fr = slot << 4;
+    let t = f[fr + FL.srcPackets];
+    f[fr + FL.srcPackets] = f[fr + FL.dstPackets];
+    f[fr + FL.dstPackets] = t;
+    t = f[fr + FL.srcBytes];
+    f[fr + FL.srcBytes] = f[fr + FL.dstBytes];
+    f[fr + FL.dstBytes] = t;
+    const b = slot << 7;
+    const u8 = this.u8;
+    t = u8[b + FL.srcFlags];
+    u8[b + FL.srcFlags] = u8[b + FL.dstFlags];
+    u8[b + FL.dstFlags] = t;
+    const st = u8[b + FL.state];
     const finSrc = st & FlowState.finFromSrc ? FlowState.finFromDst : 0;
     const finDst = st & FlowState.finFromDst ? FlowState.finFromSrc : 0;
-    this.state[slot] = (st & ~(FlowState.finFromSrc | FlowState.finFromDst)) | finSrc | finDst;
+    u8[b + FL.state] = (st & ~(FlowState.finFromSrc | FlowState.finFromDst)) | finSrc | finDst;
   }
 
   private linkHead(slot: number, list: number): void {
+    const i = this.i32;
     const head = this.s[S.listHead + list];
-    this.prev[slot] = -1;
-    this.next[slot] = head;
-    if (head >= 0) this.prev[head] = slot;
+    i[(slot << 5) + FL.prev] = -1;
+    i[(slot << 5) + FL.next] = head;
+    if (head >= 0) i[(head << 5) + FL.prev] = slot;
     else this.s[S.listTail + list] = slot;
     this.s[S.listHead + list] = slot;
   }
 
   private unlink(slot: number): void {
-    const list = this.list[slot];
-    const p = this.prev[slot];
-    const n = this.next[slot];
-    if (p >= 0) this.next[p] = n;
+    const i = this.i32;
+    const list = this.u8[(slot << 7) + FL.list];
+    const p = i[(slot << 5) + FL.prev];
+    const n = i[(slot << 5) + FL.next];
+    if (p >= 0) i[(p << 5) + FL.next] = n;
     else this.s[S.listHead + list] = n;
-    if (n >= 0) this.prev[n] = p;
+    if (n >= 0) i[(n << 5) + FL.prev] = p;
     else this.s[S.listTail + list] = p;
   }
 }

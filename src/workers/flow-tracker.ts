@@ -3,7 +3,7 @@ import type { DecodedPacket } from './decode/packet.js';
 import { ShardCounter } from './counters.js';
 import type { FlowBatchWriter } from './flow-batch-writer.js';
 import { flowHash } from './flow-hash.js';
-import { FlowState, FlowTable, List, LIST_COUNT } from './flow-table.js';
+import { FL, FlowState, FlowTable, List, LIST_COUNT } from './flow-table.js';
 import { FRAGMENT_TIMEOUT_MS, FragmentTable } from './fragments.js';
 
 export interface TrackerTimeouts {
@@ -155,7 +155,7 @@ export class FlowTracker {
 
     if (slot >= 0) {
       fromInitiator = t.foundReversed === 0 ? fromA : !fromA;
-      const st = t.state[slot];
+      const st = t.u8[(slot << 7) + FL.state];
       if (isTcp && (flags & SYN) !== 0) {
         if ((st & FlowState.closing) !== 0 && (flags & ACK) === 0) {
           // A new SYN on a closed connection: port reuse, the old flow ends here.
@@ -169,10 +169,10 @@ export class FlowTracker {
             fromInitiator = !fromInitiator;
             c[ShardCounter.orientationSwaps]++;
           }
-          t.state[slot] = st | FlowState.synSeen;
+          t.u8[(slot << 7) + FL.state] = st | FlowState.synSeen;
         }
       }
-      if (slot >= 0 && tsMs - t.first[slot] >= this.timeouts.activeMs) {
+      if (slot >= 0 && tsMs - t.f64[(slot << 4) + FL.first] >= this.timeouts.activeMs) {
         this.splitActive(slot, tsMs);
       }
     }
@@ -189,12 +189,12 @@ export class FlowTracker {
         slot = t.insert(a, b, sp, dp, meta, h, list);
         fromInitiator = fromA;
       }
-      if (isTcp && (flags & SYN) !== 0) t.state[slot] = FlowState.synSeen;
-      t.id[slot] = t.nextSeq() * MAX_SHARDS + this.shardIndex;
-      t.first[slot] = tsMs;
-      t.last[slot] = tsMs;
-      t.ifIndex[slot] = ifIndex;
-      t.icmp[slot] = icmpTypeCode;
+      if (isTcp && (flags & SYN) !== 0) t.u8[(slot << 7) + FL.state] = FlowState.synSeen;
+      t.f64[(slot << 4) + FL.id] = t.nextSeq() * MAX_SHARDS + this.shardIndex;
+      t.f64[(slot << 4) + FL.first] = tsMs;
+      t.f64[(slot << 4) + FL.last] = tsMs;
+      t.u16[(slot << 6) + FL.ifIndex] = ifIndex;
+      t.u16[(slot << 6) + FL.icmp] = icmpTypeCode;
       if (p.tunnelType !== 0) this.setTunnel(slot, p);
       c[ShardCounter.flowsCreated]++;
     }
@@ -202,28 +202,28 @@ export class FlowTracker {
     // Accounting.
     const bytes = p.ipBytes;
     if (fromInitiator) {
-      t.srcPackets[slot]++;
-      t.srcBytes[slot] += bytes;
-      t.srcFlags[slot] |= flags;
+      t.f64[(slot << 4) + FL.srcPackets]++;
+      t.f64[(slot << 4) + FL.srcBytes] += bytes;
+      t.u8[(slot << 7) + FL.srcFlags] |= flags;
     } else {
-      t.dstPackets[slot]++;
-      t.dstBytes[slot] += bytes;
-      t.dstFlags[slot] |= flags;
+      t.f64[(slot << 4) + FL.dstPackets]++;
+      t.f64[(slot << 4) + FL.dstBytes] += bytes;
+      t.u8[(slot << 7) + FL.dstFlags] |= flags;
     }
-    if (tsMs < t.first[slot]) t.first[slot] = tsMs;
-    if (tsMs > t.last[slot]) t.last[slot] = tsMs;
+    if (tsMs < t.f64[(slot << 4) + FL.first]) t.f64[(slot << 4) + FL.first] = tsMs;
+    if (tsMs > t.f64[(slot << 4) + FL.last]) t.f64[(slot << 4) + FL.last] = tsMs;
     c[ShardCounter.flowPackets]++;
 
-    let list = t.list[slot];
+    let list = t.u8[(slot << 7) + FL.list];
     if (isTcp) {
-      let st = t.state[slot];
+      let st = t.u8[(slot << 7) + FL.state];
       if ((flags & FIN) !== 0) st |= fromInitiator ? FlowState.finFromSrc : FlowState.finFromDst;
       if ((flags & RST) !== 0) st |= FlowState.rst;
       if ((st & FlowState.closing) === 0 && (this.bothFins(st) || (st & FlowState.rst) !== 0)) {
         st |= FlowState.closing;
         list = List.closing;
       }
-      t.state[slot] = st;
+      t.u8[(slot << 7) + FL.state] = st;
     }
     t.touch(slot, list);
 
@@ -235,8 +235,8 @@ export class FlowTracker {
     const t = this.table;
     for (let l = 0; l < LIST_COUNT; l++) {
       const idle = this.idleByList[l];
-      for (let s = t.listTail(l); s >= 0 && t.last[s] + idle <= nowMs; s = t.listTail(l)) {
-        this.end(s, l === List.closing ? this.closeCode(t.state[s]) : EndCode.idle);
+      for (let s = t.listTail(l); s >= 0 && t.f64[(s << 4) + FL.last] + idle <= nowMs; s = t.listTail(l)) {
+        this.end(s, l === List.closing ? this.closeCode(t.u8[(s << 7) + FL.state]) : EndCode.idle);
       }
     }
     this.expireFragments(nowMs);
@@ -252,7 +252,7 @@ export class FlowTracker {
     const t = this.table;
     for (let l = 0; l < LIST_COUNT; l++) {
       for (let s = t.listTail(l); s >= 0; s = t.listTail(l)) {
-        this.end(s, l === List.closing ? this.closeCode(t.state[s]) : code);
+        this.end(s, l === List.closing ? this.closeCode(t.u8[(s << 7) + FL.state]) : code);
       }
     }
   }
@@ -261,7 +261,7 @@ export class FlowTracker {
   snapshotActive(): void {
     const t = this.table;
     for (let l = 0; l < LIST_COUNT; l++) {
-      for (let s = t.listTail(l); s >= 0; s = t.prev[s]) this.out.write(t, s, EndCode.active);
+      for (let s = t.listTail(l); s >= 0; s = t.i32[(s << 5) + FL.prev]) this.out.write(t, s, EndCode.active);
     }
   }
 
@@ -286,8 +286,8 @@ export class FlowTracker {
     let oldest = Infinity;
     for (let l = 0; l < LIST_COUNT; l++) {
       const s = t.listTail(l);
-      if (s >= 0 && t.last[s] < oldest) {
-        oldest = t.last[s];
+      if (s >= 0 && t.f64[(s << 4) + FL.last] < oldest) {
+        oldest = t.f64[(s << 4) + FL.last];
         victim = s;
       }
     }
@@ -301,15 +301,15 @@ export class FlowTracker {
     this.counters[ShardCounter.flowsEnded]++;
     this.counters[ShardCounter.endedBase + EndCode.activeTimeout]++;
     this.counters[ShardCounter.activeTimeoutSplits]++;
-    t.id[slot] = t.nextSeq() * MAX_SHARDS + this.shardIndex;
-    t.first[slot] = tsMs;
-    t.last[slot] = tsMs;
-    t.srcPackets[slot] = 0;
-    t.dstPackets[slot] = 0;
-    t.srcBytes[slot] = 0;
-    t.dstBytes[slot] = 0;
-    t.srcFlags[slot] = 0;
-    t.dstFlags[slot] = 0;
+    t.f64[(slot << 4) + FL.id] = t.nextSeq() * MAX_SHARDS + this.shardIndex;
+    t.f64[(slot << 4) + FL.first] = tsMs;
+    t.f64[(slot << 4) + FL.last] = tsMs;
+    t.f64[(slot << 4) + FL.srcPackets] = 0;
+    t.f64[(slot << 4) + FL.dstPackets] = 0;
+    t.f64[(slot << 4) + FL.srcBytes] = 0;
+    t.f64[(slot << 4) + FL.dstBytes] = 0;
+    t.u8[(slot << 7) + FL.srcFlags] = 0;
+    t.u8[(slot << 7) + FL.dstFlags] = 0;
   }
 
   private setTunnel(slot: number, p: DecodedPacket): void {
@@ -319,9 +319,9 @@ export class FlowTracker {
       t.outer[k + w] = p.outerSrc[w];
       t.outer[k + 4 + w] = p.outerDst[w];
     }
-    t.tunnelType[slot] = p.tunnelType;
-    t.tunnelId[slot] = p.tunnelId;
-    t.outerVersion[slot] = p.outerVersion;
+    t.u8[(slot << 7) + FL.tunnelType] = p.tunnelType;
+    t.u32[(slot << 5) + FL.tunnelId] = p.tunnelId;
+    t.u8[(slot << 7) + FL.outerVersion] = p.outerVersion;
   }
 
   private claimFragment(
@@ -348,14 +348,14 @@ export class FlowTracker {
     const t = this.table;
     const n = f.pendPackets[e];
     if (fromInitiator) {
-      t.srcPackets[slot] += n;
-      t.srcBytes[slot] += f.pendBytes[e];
+      t.f64[(slot << 4) + FL.srcPackets] += n;
+      t.f64[(slot << 4) + FL.srcBytes] += f.pendBytes[e];
     } else {
-      t.dstPackets[slot] += n;
-      t.dstBytes[slot] += f.pendBytes[e];
+      t.f64[(slot << 4) + FL.dstPackets] += n;
+      t.f64[(slot << 4) + FL.dstBytes] += f.pendBytes[e];
     }
-    if (f.pendFirst[e] < t.first[slot]) t.first[slot] = f.pendFirst[e];
-    if (f.pendLast[e] > t.last[slot]) t.last[slot] = f.pendLast[e];
+    if (f.pendFirst[e] < t.f64[(slot << 4) + FL.first]) t.f64[(slot << 4) + FL.first] = f.pendFirst[e];
+    if (f.pendLast[e] > t.f64[(slot << 4) + FL.last]) t.f64[(slot << 4) + FL.last] = f.pendLast[e];
     this.counters[ShardCounter.fragmentsEarlySettled] += n;
     f.pendPackets[e] = 0;
     f.pendBytes[e] = 0;
@@ -394,23 +394,23 @@ export class FlowTracker {
           h,
           proto === 6 ? List.tcp : proto === 17 ? List.udp : List.other,
         );
-        t.id[slot] = t.nextSeq() * MAX_SHARDS + this.shardIndex;
-        t.first[slot] = f.pendFirst[e];
-        t.last[slot] = f.pendLast[e];
-        t.ifIndex[slot] = 0;
+        t.f64[(slot << 4) + FL.id] = t.nextSeq() * MAX_SHARDS + this.shardIndex;
+        t.f64[(slot << 4) + FL.first] = f.pendFirst[e];
+        t.f64[(slot << 4) + FL.last] = f.pendLast[e];
+        t.u16[(slot << 6) + FL.ifIndex] = 0;
         fromInitiator = true;
         this.counters[ShardCounter.flowsCreated]++;
       }
       if (fromInitiator) {
-        t.srcPackets[slot] += n;
-        t.srcBytes[slot] += f.pendBytes[e];
+        t.f64[(slot << 4) + FL.srcPackets] += n;
+        t.f64[(slot << 4) + FL.srcBytes] += f.pendBytes[e];
       } else {
-        t.dstPackets[slot] += n;
-        t.dstBytes[slot] += f.pendBytes[e];
+        t.f64[(slot << 4) + FL.dstPackets] += n;
+        t.f64[(slot << 4) + FL.dstBytes] += f.pendBytes[e];
       }
-      if (f.pendFirst[e] < t.first[slot]) t.first[slot] = f.pendFirst[e];
-      if (f.pendLast[e] > t.last[slot]) t.last[slot] = f.pendLast[e];
-      t.touch(slot, t.list[slot]);
+      if (f.pendFirst[e] < t.f64[(slot << 4) + FL.first]) t.f64[(slot << 4) + FL.first] = f.pendFirst[e];
+      if (f.pendLast[e] > t.f64[(slot << 4) + FL.last]) t.f64[(slot << 4) + FL.last] = f.pendLast[e];
+      t.touch(slot, t.u8[(slot << 7) + FL.list]);
       this.counters[ShardCounter.fragmentsOrphaned] += n;
     }
     f.free(e);

@@ -41,7 +41,7 @@ export function defaultPipelineConfig(): PipelineConfig {
   return {
     workers: Math.max(1, availableParallelism()),
     maxFlows: 1_000_000,
-    ringBytes: 8 * 1024 * 1024,
+    ringBytes: 16 * 1024 * 1024,
     fragmentEntries: 4096,
     timeouts: { ...DEFAULT_TIMEOUTS },
     taskBudgetMs: 50,

@@ -77,3 +77,21 @@ t.test('a non-zero seed changes the hash', async (t) => {
   const b = communityId(6, bytes('198.18.0.1'), bytes('198.18.0.2'), 1000, 80, 1);
   t.not(a, b);
 });
+
+t.test('the one-block SHA-1 agrees with node:crypto on random messages', async (t) => {
+  const { createHash, randomBytes } = await import('node:crypto');
+  const { sha1Short } = await import('../../src/flow/sha1.js');
+  const out = new Uint8Array(20);
+  for (let len = 0; len <= 55; len++) {
+    for (let k = 0; k < 20; k++) {
+      const msg = randomBytes(len);
+      sha1Short(msg, len, out);
+      const want = createHash('sha1').update(msg).digest('hex');
+      if (Buffer.from(out).toString('hex') !== want) {
+        t.fail(`length ${len}: ${Buffer.from(out).toString('hex')} != ${want}`);
+        return;
+      }
+    }
+  }
+  t.pass('1120 messages of 0..55 bytes');
+});

@@ -42,7 +42,8 @@ export const HEADER_SLOTS = 16;
 export const HEADER_BYTES = HEADER_SLOTS * 4;
 
 /**
- * Record header (little endian, 32 bytes), followed by capLen bytes of packet, padded to 8.
+ * Record header (little endian: producers write it as 32-bit words in the platform's order, so
+ * rings refuse to exist on a big-endian platform; 32 bytes), followed by capLen bytes of packet, padded to 8.
  *   0 u32 recordLen   total bytes of this record including header and padding; high bit = PAD
  *   4 u32 capLen      bytes of packet data that follow
  *   8 u32 wireLen     original length on the wire
@@ -84,3 +85,6 @@ export function recordBytes(capLen: number): number {
 export function isPowerOfTwo(n: number): boolean {
   return n > 0 && (n & (n - 1)) === 0;
 }
+
+/** The ring's 32-bit header stores are only little endian on a little-endian platform. */
+export const PLATFORM_LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;

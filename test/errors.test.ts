@@ -1,5 +1,5 @@
 import t from 'tap';
-import { FlowmatrixError } from '../../src/errors.js';
+import { FlowmatrixError } from '../src/errors.js';
 
 t.test('coded errors carry status and exit code', async (t) => {
   const e = new FlowmatrixError('CAPTURE_EMPTY', 'x.pcap: empty file');
