@@ -21,6 +21,11 @@ export class NdjsonWriter {
 
   async start(): Promise<void> {
     if (this.target === '-') {
+      // A reader that goes away (| head) ends the output, not the program: like tcpdump.
+      process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code === 'EPIPE') this.stream = null;
+        else this.failure = err;
+      });
       this.stream = process.stdout;
       return;
     }

@@ -66,10 +66,25 @@ interface Shard {
 
 const MAX_SHARDS = 64;
 
+/** Under tsx (tests, benchmarks from source) this module is .ts and so is its worker. */
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+
 function workerFile(): URL {
-  // Under tsx (tests, benchmarks from source) this module is .ts and so is its worker.
-  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  return new URL(`./worker${ext}`, import.meta.url);
+  return new URL(`./worker${FROM_SOURCE ? '.ts' : '.js'}`, import.meta.url);
+}
+
+/** A pool of `threads` shard workers. */
+export function createShardPool(threads: number): Piscina {
+  return new Piscina({
+    filename: workerFile().href,
+    minThreads: threads,
+    maxThreads: threads,
+    concurrentTasksPerWorker: 1,
+    idleTimeout: 60_000,
+    // From source the workers need the TypeScript loader and nothing else the parent was
+    // started with (a test runner's hooks cost ~1 s per worker start).
+    ...(FROM_SOURCE ? { execArgv: ['--import=tsx'] } : {}),
+  });
 }
 
 /**
@@ -88,9 +103,14 @@ export class FlowPipeline {
   private taskErrors = 0;
   private lastError: Error | null = null;
 
+  /**
+   * `sharedPool`: run on an existing pool (tests run many short pipelines; a worker start costs
+   * ~0.3 s from source). The pipeline then leaves the pool running at stop().
+   */
   constructor(
     readonly config: PipelineConfig,
     private readonly onFlows: FlowBatchListener,
+    private readonly sharedPool: Piscina | null = null,
   ) {
     if (!Number.isInteger(config.workers) || config.workers < 1 || config.workers > MAX_SHARDS) {
       throw new RangeError(`workers must be an integer from 1 to ${MAX_SHARDS}`);
@@ -127,13 +147,7 @@ export class FlowPipeline {
         queued: null,
       });
     }
-    this.pool = new Piscina({
-      filename: workerFile().href,
-      minThreads: n,
-      maxThreads: n,
-      concurrentTasksPerWorker: 1,
-      idleTimeout: 60_000,
-    });
+    this.pool = this.sharedPool ?? createShardPool(n);
     for (const s of this.shards) this.watch(s);
     this.tick = setInterval(() => this.onTick(), this.config.tickMs);
     this.tick.unref();
@@ -175,7 +189,7 @@ export class FlowPipeline {
     this.tick = null;
     const pool = this.pool;
     this.pool = null;
-    if (pool) await pool.destroy();
+    if (pool && pool !== this.sharedPool) await pool.destroy();
   }
 
   /** Summed shard counters by name, decode reasons under `decode`. */

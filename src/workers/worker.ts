@@ -9,7 +9,15 @@ import type { ShardTask } from './task.js';
 
 const processors = new Map<string, ShardProcessor>();
 
+let currentPipeline = '';
+
 function processorFor(task: ShardTask): ShardProcessor {
+  // A pool shared by pipelines one after the other (tests) keeps only the current pipeline's
+  // views, so the shared memory of finished pipelines can be freed.
+  if (task.pipelineId !== currentPipeline) {
+    currentPipeline = task.pipelineId;
+    processors.clear();
+  }
   const key = `${task.pipelineId}:${task.shard}`;
   let p = processors.get(key);
   if (!p) {
