@@ -44,7 +44,9 @@ export function decodeToIp(
         o = decodeEthernet(b, o, end, out, counters);
         break;
       default:
-        fail(out, counters, DecodeError.nonIp);
+        // Inside a tunnel an unknown payload type is the tunnel's business (the packet falls
+        // back to the outer flow); only a frame on the wire is 'non-ip'.
+        fail(out, counters, out.tunnelDepth > 0 ? DecodeError.unsupportedTunnelPayload : DecodeError.nonIp);
         return FAIL;
     }
     if (o < 0) return FAIL;
