@@ -135,8 +135,8 @@ t.test('GRE: unusable payloads fall back to the outer GRE flow', async (t) => {
     run(outer4(47, wccp)),
     outerFlow4(47, 20 + 34, {
       etherType: 0x0800,
-      error: 'non-ip',
-      reasons: { 'non-ip': 1, 'tunnel-fallback': 1 },
+      error: 'unsupported-tunnel-payload',
+      reasons: { 'unsupported-tunnel-payload': 1, 'tunnel-fallback': 1 },
     }),
   );
   const v2 = gre({ protocol: 0x0800, version: 2 }, UDP4);
@@ -268,7 +268,7 @@ t.test('VXLAN fallbacks: not VXLAN, non-IP inner frame, truncation', async (t) =
   const arp = vxlan(1, ether(0x0806, fill(28, 0)));
   t.same(
     run(udpTunnel(4789, arp)),
-    outerUdp4(4789, arp.length, { error: 'non-ip', reasons: { 'non-ip': 1, 'tunnel-fallback': 1 } }),
+    outerUdp4(4789, arp.length, { error: 'unsupported-tunnel-payload', reasons: { 'unsupported-tunnel-payload': 1, 'tunnel-fallback': 1 } }),
   );
   t.same(
     run(udpTunnel(4789, fill(5, 8))),
@@ -321,7 +321,7 @@ t.test('Geneve (UDP 6081)', async (t) => {
   const unknown = geneve(9, 0x894f, fill(20));
   t.same(
     run(udpTunnel(6081, unknown)),
-    outerUdp4(6081, unknown.length, { error: 'non-ip', reasons: { 'non-ip': 1, 'tunnel-fallback': 1 } }),
+    outerUdp4(6081, unknown.length, { error: 'unsupported-tunnel-payload', reasons: { 'unsupported-tunnel-payload': 1, 'tunnel-fallback': 1 } }),
   );
 });
 
