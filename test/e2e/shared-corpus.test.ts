@@ -99,5 +99,8 @@ t.test('real captures: no crash, no hang, tshark conversations found', async (t)
     if (extra > allowed) t.fail(`${f}: ${extra} packets more than tshark, only ${allowed} explained`);
   }
   const unexplained = conversations - found - Object.keys(NOT_A_FLOW).length;
-  t.ok(unexplained <= 0, `${found} of ${conversations} tshark TCP/UDP conversations found; the rest named above`);
+  t.ok(
+    unexplained <= 0,
+    `${found} of ${conversations} tshark TCP/UDP conversations found; the rest named above`,
+  );
 });

@@ -2,7 +2,12 @@ import { FileCaptureSource, ShardingSink } from '../../src/capture/index.js';
 import { decodeFlows } from '../../src/flow/batch.js';
 import { EndCode, type FlowRecord } from '../../src/flow/record.js';
 import type { Piscina } from 'piscina';
-import { createShardPool, defaultPipelineConfig, FlowPipeline, type PipelineConfig } from '../../src/workers/index.js';
+import {
+  createShardPool,
+  defaultPipelineConfig,
+  FlowPipeline,
+  type PipelineConfig,
+} from '../../src/workers/index.js';
 
 export interface OfflineResult {
   flows: FlowRecord[];

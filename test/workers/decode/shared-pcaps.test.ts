@@ -107,7 +107,11 @@ const EXPECT: Record<string, Expect> = {
   'zeek_gtp7_ipv6.pcap': { ip: 2, tunnels: { 'gtp-u/1': 2 }, protos: { 17: 1, 58: 1 } },
   'zeek_gtp_ext_header.pcap': { ip: 2, tunnels: {}, fragments: 2, protos: { 17: 2 } },
   // Two of the ten frames carry ARP inside VXLAN: they fall back to the outer UDP flow.
-  'zeek_vxlan.pcap': { ip: 10, tunnels: { 'vxlan/1': 8 }, reasons: { 'unsupported-tunnel-payload': 2, 'tunnel-fallback': 2 } },
+  'zeek_vxlan.pcap': {
+    ip: 10,
+    tunnels: { 'vxlan/1': 8 },
+    reasons: { 'unsupported-tunnel-payload': 2, 'tunnel-fallback': 2 },
+  },
   // The one PPTP GRE packet carries LCP: the GRE packet is the flow.
   'tcpdump_pptp.pcap': {
     ip: 23,

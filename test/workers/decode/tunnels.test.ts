@@ -268,7 +268,10 @@ t.test('VXLAN fallbacks: not VXLAN, non-IP inner frame, truncation', async (t) =
   const arp = vxlan(1, ether(0x0806, fill(28, 0)));
   t.same(
     run(udpTunnel(4789, arp)),
-    outerUdp4(4789, arp.length, { error: 'unsupported-tunnel-payload', reasons: { 'unsupported-tunnel-payload': 1, 'tunnel-fallback': 1 } }),
+    outerUdp4(4789, arp.length, {
+      error: 'unsupported-tunnel-payload',
+      reasons: { 'unsupported-tunnel-payload': 1, 'tunnel-fallback': 1 },
+    }),
   );
   t.same(
     run(udpTunnel(4789, fill(5, 8))),
@@ -321,7 +324,10 @@ t.test('Geneve (UDP 6081)', async (t) => {
   const unknown = geneve(9, 0x894f, fill(20));
   t.same(
     run(udpTunnel(6081, unknown)),
-    outerUdp4(6081, unknown.length, { error: 'unsupported-tunnel-payload', reasons: { 'unsupported-tunnel-payload': 1, 'tunnel-fallback': 1 } }),
+    outerUdp4(6081, unknown.length, {
+      error: 'unsupported-tunnel-payload',
+      reasons: { 'unsupported-tunnel-payload': 1, 'tunnel-fallback': 1 },
+    }),
   );
 });
 
