@@ -2,8 +2,9 @@
  * Memory per held flow, measured in-process: reads a capture through the real pipeline with
  * every flow held (1 h idle timeout), waits until the workers have consumed every packet, then
  * reports RSS before anything is flushed. Run by bench/offline.ts for two captures with the same
- * packets and different flow counts: the RSS difference divided by the flow difference is the
- * cost of one held flow, with rings, buffers and code cancelled out.
+ * packets and different flow counts: the RSS difference divided by the difference in flow-table
+ * rows used (the most flows held at once) is the cost of one held flow, with rings, buffers and
+ * code cancelled out.
  *
  *   node --import=tsx bench/held-flows.ts FILE WORKERS MAX_FLOWS   -> prints {"rss":..,"flows":..}
  */
@@ -31,13 +32,13 @@ async function main(): Promise<void> {
   const packets = source.stats().packets;
   while (pipeline.counters().totals.packets < packets) await sleep(20);
   await sleep(200);
-  const held = pipeline.counters().totals.activeFlows;
+  const { activeFlows: held, flowTableHighWater: rows } = pipeline.counters().totals;
   (globalThis as { gc?: () => void }).gc?.();
   await sleep(100);
   const rss = process.memoryUsage().rss;
   await pipeline.finish(EndCode.eof);
   await pipeline.stop();
-  console.log(JSON.stringify({ rss, flows: held, packets }));
+  console.log(JSON.stringify({ rss, flows: held, rows, packets }));
 }
 
 void main();

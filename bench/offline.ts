@@ -13,6 +13,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeCapture } from '../src/gen/index.js';
+import { flowTableBytes } from '../src/workers/flow-table.js';
 
 interface Args {
   flows: number;
@@ -24,16 +25,23 @@ interface Args {
 }
 
 function parse(argv: string[]): Args {
-  const a: Args = { flows: 200_000, packets: 3_200_000, runs: 3, workers: availableParallelism(), keep: false, seed: 42 };
+  const a: Args = {
+    flows: 200_000,
+    packets: 3_200_000,
+    runs: 3,
+    workers: availableParallelism(),
+    keep: false,
+    seed: 42,
+  };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = Number(argv[i + 1]);
     if (k === '--keep') a.keep = true;
-    else if (k === '--flows') (a.flows = v), i++;
-    else if (k === '--packets') (a.packets = v), i++;
-    else if (k === '--runs') (a.runs = v), i++;
-    else if (k === '--workers') (a.workers = v), i++;
-    else if (k === '--seed') (a.seed = v), i++;
+    else if (k === '--flows') ((a.flows = v), i++);
+    else if (k === '--packets') ((a.packets = v), i++);
+    else if (k === '--runs') ((a.runs = v), i++);
+    else if (k === '--workers') ((a.workers = v), i++);
+    else if (k === '--seed') ((a.seed = v), i++);
     else {
       console.error(`bench/offline: unknown argument ${k}`);
       process.exit(2);
@@ -98,7 +106,9 @@ function bench(name: string, cmd: string, args: string[], runs: number, packets:
     cpu: median(ts.map((t) => t.cpu)),
     rssMb: median(ts.map((t) => t.rssKb)) / 1024,
     pps: packets / wall,
-    note: note || `${runs} runs, min ${Math.min(...ts.map((t) => t.wall)).toFixed(2)} s, max ${Math.max(...ts.map((t) => t.wall)).toFixed(2)} s`,
+    note:
+      note ||
+      `${runs} runs, min ${Math.min(...ts.map((t) => t.wall)).toFixed(2)} s, max ${Math.max(...ts.map((t) => t.wall)).toFixed(2)} s`,
   };
 }
 
@@ -132,34 +142,74 @@ async function main(): Promise<void> {
 
     const packets = gen.packets;
     const rows: Row[] = [];
-    const fm = (extra: string[]): string[] => [mainJs, '--pcap', pcap, '--no-server', '--quiet', '--workers', String(a.workers), ...extra];
+    const fm = (extra: string[]): string[] => [
+      mainJs,
+      '--pcap',
+      pcap,
+      '--no-server',
+      '--quiet',
+      '--workers',
+      String(a.workers),
+      ...extra,
+    ];
     if (have('/usr/bin/tcpdump') || have('/usr/sbin/tcpdump')) {
-      rows.push(bench('tcpdump -r -w /dev/null', 'tcpdump', ['-r', pcap, '-w', '/dev/null'], a.runs, packets));
+      rows.push(
+        bench('tcpdump -r -w /dev/null', 'tcpdump', ['-r', pcap, '-w', '/dev/null'], a.runs, packets),
+      );
     }
     if (have('/usr/sbin/softflowd')) {
       rows.push(bench('softflowd -r -v 10 -a', 'softflowd', ['-r', pcap, '-v', '10', '-a'], a.runs, packets));
     }
-    rows.push(bench(`flowmatrix (meter only, ${a.workers} workers)`, process.execPath, fm([]), a.runs, packets));
+    rows.push(
+      bench(`flowmatrix (meter only, ${a.workers} workers)`, process.execPath, fm([]), a.runs, packets),
+    );
     const ndjson = join(dir, 'flows.ndjson');
-    rows.push(bench(`flowmatrix --out FILE (${a.workers} workers)`, process.execPath, fm(['--out', ndjson]), a.runs, packets));
-    rows.push(bench('flowmatrix (meter only, 1 worker)', process.execPath, [...fm([]).slice(0, -2), '--workers', '1'], a.runs, packets));
+    rows.push(
+      bench(
+        `flowmatrix --out FILE (${a.workers} workers)`,
+        process.execPath,
+        fm(['--out', ndjson]),
+        a.runs,
+        packets,
+      ),
+    );
+    rows.push(
+      bench(
+        'flowmatrix (meter only, 1 worker)',
+        process.execPath,
+        [...fm([]).slice(0, -2), '--workers', '1'],
+        a.runs,
+        packets,
+      ),
+    );
 
     // Memory per held flow: the same number of packets in few flows and in many, every flow
     // held to the end; see bench/held-flows.ts.
     const few = join(dir, 'few.pcap');
     await writeCapture({ seed: a.seed + 1, flows: 2000, packets: a.packets, mix: 'simple' }, few);
-    const probe = (file: string): { rss: number; flows: number } => {
+    const probe = (file: string): { rss: number; flows: number; rows: number } => {
       const r = spawnSync(
         process.execPath,
-        ['--expose-gc', '--import=tsx', fileURLToPath(new URL('./held-flows.ts', import.meta.url)), file, String(a.workers), String(a.flows * 2)],
+        [
+          '--expose-gc',
+          '--import=tsx',
+          fileURLToPath(new URL('./held-flows.ts', import.meta.url)),
+          file,
+          String(a.workers),
+          String(a.flows * 2),
+        ],
         { encoding: 'utf8' },
       );
       if (r.status !== 0) throw new Error(`held-flows probe failed: ${r.stderr}`);
-      return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { rss: number; flows: number };
+      return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as {
+        rss: number;
+        flows: number;
+        rows: number;
+      };
     };
     const many = probe(pcap);
     const fewer = probe(few);
-    const perFlow = (many.rss - fewer.rss) / (many.flows - fewer.flows);
+    const perFlow = (many.rss - fewer.rss) / (many.rows - fewer.rows);
 
     const fmt = (n: number, d = 2): string => n.toFixed(d);
     const ref = (name: string): Row | undefined => rows.find((r) => r.tool.startsWith(name));
@@ -170,13 +220,14 @@ async function main(): Promise<void> {
     for (const r of rows) {
       console.log(
         `| ${r.tool} | ${fmt(r.wall)} | ${fmt(r.cpu)} | ${fmt(r.rssMb, 0)} | ${(r.pps / 1e6).toFixed(2)}M | ` +
-          `${((gen.flows / r.wall) / 1e3).toFixed(0)}k | ${tcpdump ? fmt(tcpdump.wall / r.wall) : '-'} | ` +
+          `${(gen.flows / r.wall / 1e3).toFixed(0)}k | ${tcpdump ? fmt(tcpdump.wall / r.wall) : '-'} | ` +
           `${softflowd ? fmt(softflowd.wall / r.wall) : '-'} |`,
       );
     }
     console.log(
-      `\nheld flows: RSS ${(many.rss / 2 ** 20).toFixed(0)} MiB holding ${many.flows} flows, ` +
-        `${(fewer.rss / 2 ** 20).toFixed(0)} MiB holding ${fewer.flows} (same packets): ${perFlow.toFixed(0)} bytes per flow held`,
+      `\nheld flows: RSS ${(many.rss / 2 ** 20).toFixed(0)} MiB after holding up to ${many.rows} flows at once, ` +
+        `${(fewer.rss / 2 ** 20).toFixed(0)} MiB after up to ${fewer.rows} (same packets): ${perFlow.toFixed(0)} bytes per flow held ` +
+        `(flow table alone: ${(flowTableBytes(a.flows) / a.flows).toFixed(0)} bytes per slot)`,
     );
     console.log(
       JSON.stringify({

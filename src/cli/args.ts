@@ -77,9 +77,9 @@ function usage(): string {
 /** Parses argv (without node and script). Throws FlowmatrixError('BAD_ARGUMENT') on bad input. */
 export async function parseArgs(argv: string[]): Promise<CliConfig> {
   // yargs reads a lone "-" as a positional argument; "--out -" means stdout.
-  const args = argv.map((a, i) => (a === '-' && i > 0 && argv[i - 1] === '--out' ? '--out=-' : a)).filter(
-    (a, i, all) => !(a === '--out' && all[i + 1] === '--out=-'),
-  );
+  const args = argv
+    .map((a, i) => (a === '-' && i > 0 && argv[i - 1] === '--out' ? '--out=-' : a))
+    .filter((a, i, all) => !(a === '--out' && all[i + 1] === '--out=-'));
   const parser = yargs(args)
     .scriptName('flowmatrix')
     .usage(usage())

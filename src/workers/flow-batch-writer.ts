@@ -11,8 +11,11 @@ export class FlowBatchWriter {
   private bytes: Uint8Array;
   count = 0;
 
+  private readonly initialBytes: number;
+
   constructor(initialRecords = 1024) {
-    this.buffer = new ArrayBuffer(initialRecords * FLOW_REC_BYTES);
+    this.initialBytes = initialRecords * FLOW_REC_BYTES;
+    this.buffer = new ArrayBuffer(this.initialBytes);
     this.view = new DataView(this.buffer);
     this.bytes = new Uint8Array(this.buffer);
   }
@@ -70,7 +73,15 @@ export class FlowBatchWriter {
   take(): FlowBatch {
     const batch: FlowBatch = { buffer: this.buffer.slice(0, this.count * FLOW_REC_BYTES), count: this.count };
     this.count = 0;
+    // A flush of many flows grows the buffer; do not keep that much memory for the next task.
+    if (this.buffer.byteLength > this.initialBytes * 4) this.reset(this.initialBytes);
     return batch;
+  }
+
+  private reset(bytes: number): void {
+    this.buffer = new ArrayBuffer(bytes);
+    this.view = new DataView(this.buffer);
+    this.bytes = new Uint8Array(this.buffer);
   }
 
   private grow(): void {

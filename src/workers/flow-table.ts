@@ -170,6 +170,10 @@ export class FlowTable {
   get count(): number {
     return this.s[S.count];
   }
+  /** Rows ever used: the most flows held at once so far (rows are claimed lazily). */
+  get highWater(): number {
+    return this.s[S.nextUnused];
+  }
   get nowMs(): number {
     return this.f[F.nowMs];
   }

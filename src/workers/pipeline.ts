@@ -204,6 +204,7 @@ export class FlowPipeline {
       totals[name] = this.shards.reduce((sum, s) => sum + s.counters[idx], 0);
     }
     totals.activeFlows = this.shards.reduce((sum, s) => sum + s.table.count, 0);
+    totals.flowTableHighWater = this.shards.reduce((sum, s) => sum + s.table.highWater, 0);
     totals.ringDropsFull = this.shards.reduce(
       (sum, s) => sum + (Atomics.load(s.header, Slot.dropsFull) >>> 0),
       0,
