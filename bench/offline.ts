@@ -36,14 +36,20 @@ function parse(argv: string[]): Args {
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = Number(argv[i + 1]);
-    if (k === '--keep') a.keep = true;
-    else if (k === '--flows') ((a.flows = v), i++);
-    else if (k === '--packets') ((a.packets = v), i++);
-    else if (k === '--runs') ((a.runs = v), i++);
-    else if (k === '--workers') ((a.workers = v), i++);
-    else if (k === '--seed') ((a.seed = v), i++);
-    else {
-      console.error(`bench/offline: unknown argument ${k}`);
+    const numeric: Record<string, 'flows' | 'packets' | 'runs' | 'workers' | 'seed'> = {
+      '--flows': 'flows',
+      '--packets': 'packets',
+      '--runs': 'runs',
+      '--workers': 'workers',
+      '--seed': 'seed',
+    };
+    if (k === '--keep') {
+      a.keep = true;
+    } else if (numeric[k] && Number.isFinite(v)) {
+      a[numeric[k]] = v;
+      i++;
+    } else {
+      console.error(`bench/offline: bad argument ${k}`);
       process.exit(2);
     }
   }
