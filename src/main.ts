@@ -11,7 +11,8 @@ async function main(argv: string[]): Promise<number> {
   const config = await parseArgs(argv);
   const started = performance.now();
 
-  const store = new FlowStore();
+  // Without the API nothing queries the store: flows only pass through it to --out.
+  const store = new FlowStore({ keep: config.server });
   const pipeline = new FlowPipeline(
     {
       ...defaultPipelineConfig(),

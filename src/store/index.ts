@@ -1,1 +1,8 @@
-export { FlowStore, type FlowBatchListener } from './flow-store.js';
+export {
+  FlowStore,
+  DEFAULT_STORE_CONFIG,
+  type FlowStoreConfig,
+  type FlowBatchListener,
+} from './flow-store.js';
+export { protocolName } from './protocols.js';
+export * from './types.js';

@@ -1,3 +1,4 @@
+import type { FlowCursor } from '../flow/batch.js';
 import type { FlowRecord } from '../flow/record.js';
 
 /**
@@ -9,6 +10,8 @@ import type { FlowRecord } from '../flow/record.js';
 /** A compiled filter of the shared filter language (src/filter). */
 export interface FlowMatcher {
   matchRecord(r: FlowRecord): boolean;
+  /** Matches record `i` of a binary batch without decoding it (compiled filters provide it). */
+  matchBatch?(cursor: FlowCursor, i: number): boolean;
 }
 
 export type FlowState = 'active' | 'ended' | 'all';
@@ -27,6 +30,11 @@ export interface FlowQuery {
   limit: number;
   /** Opaque cursor from a previous page of the same query. */
   cursor?: string;
+  /**
+   * Identifies the query a cursor belongs to (the API passes the filter text, window and
+   * state); a cursor from a different query is refused.
+   */
+  signature?: string;
 }
 
 export interface FlowPage {

@@ -46,6 +46,11 @@ export const FlowState = {
   rst: 8,
   /** Both FINs or a RST seen: the flow lingers in the closing list. */
   closing: 16,
+  /**
+   * Changed since the last snapshot. Every change also moves the row to the head of its list,
+   * so the dirty rows of a list are always a prefix of it: a snapshot walks only those.
+   */
+  dirty: 32,
 } as const;
 
 /**
@@ -188,6 +193,12 @@ export class FlowTable {
   }
   listTail(l: number): number {
     return this.s[S.listTail + l];
+  }
+  listHead(l: number): number {
+    return this.s[S.listHead + l];
+  }
+  nextOf(slot: number): number {
+    return this.i32[(slot << 5) + FL.next];
   }
   prevOf(slot: number): number {
     return this.i32[(slot << 5) + FL.prev];

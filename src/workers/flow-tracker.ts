@@ -214,6 +214,7 @@ export class FlowTracker {
     if (tsMs > t.f64[(slot << 4) + FL.last]) t.f64[(slot << 4) + FL.last] = tsMs;
     c[ShardCounter.flowPackets]++;
 
+    t.u8[(slot << 7) + FL.state] |= FlowState.dirty;
     let list = t.u8[(slot << 7) + FL.list];
     if (isTcp) {
       let st = t.u8[(slot << 7) + FL.state];
@@ -257,11 +258,19 @@ export class FlowTracker {
     }
   }
 
-  /** Writes every active flow as an 'active' record (for the store's live view). */
-  snapshotActive(): void {
+  /**
+   * Writes the flows changed since the last snapshot as 'active' records (for the store's live
+   * view) and marks them clean. `all`: every active flow, changed or not.
+   */
+  snapshotActive(all = false): void {
     const t = this.table;
     for (let l = 0; l < LIST_COUNT; l++) {
-      for (let s = t.listTail(l); s >= 0; s = t.i32[(s << 5) + FL.prev]) this.out.write(t, s, EndCode.active);
+      for (let s = t.listHead(l); s >= 0; s = t.nextOf(s)) {
+        const at = (s << 7) + FL.state;
+        if ((t.u8[at] & FlowState.dirty) === 0 && !all) break;
+        this.out.write(t, s, EndCode.active);
+        t.u8[at] &= ~FlowState.dirty;
+      }
     }
   }
 
@@ -410,6 +419,7 @@ export class FlowTracker {
       }
       if (f.pendFirst[e] < t.f64[(slot << 4) + FL.first]) t.f64[(slot << 4) + FL.first] = f.pendFirst[e];
       if (f.pendLast[e] > t.f64[(slot << 4) + FL.last]) t.f64[(slot << 4) + FL.last] = f.pendLast[e];
+      t.u8[(slot << 7) + FL.state] |= FlowState.dirty;
       t.touch(slot, t.u8[(slot << 7) + FL.list]);
       this.counters[ShardCounter.fragmentsOrphaned] += n;
     }

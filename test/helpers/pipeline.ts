@@ -1,6 +1,7 @@
 import { FileCaptureSource, ShardingSink } from '../../src/capture/index.js';
 import { decodeFlows } from '../../src/flow/batch.js';
 import { EndCode, type FlowRecord } from '../../src/flow/record.js';
+import type { FlowStore } from '../../src/store/index.js';
 import type { Piscina } from 'piscina';
 import {
   createShardPool,
@@ -45,3 +46,28 @@ export async function runOffline(
 }
 
 export { createShardPool };
+
+/** The file path into a FlowStore (the API's view), in-process. */
+export async function runIntoStore(
+  paths: string[],
+  store: FlowStore,
+  config: Partial<PipelineConfig> = {},
+  pool: Piscina | null = null,
+): Promise<void> {
+  const pipeline = new FlowPipeline(
+    { ...defaultPipelineConfig(), workers: 2, maxFlows: 200_000, ringBytes: 1 << 20, ...config },
+    (batch) => store.ingest(batch),
+    pool,
+  );
+  pipeline.start();
+  try {
+    const sink = new ShardingSink(pipeline.createProducers(), 256);
+    const source = new FileCaptureSource(paths, sink);
+    await source.open();
+    await source.run();
+    await pipeline.finish(EndCode.eof);
+    if (pipeline.error) throw pipeline.error;
+  } finally {
+    await pipeline.stop();
+  }
+}
