@@ -287,3 +287,21 @@ t.test('VLAN is part of the key', async (t) => {
     [10, 20],
   );
 });
+
+t.test('snapshots carry only the flows changed since the last one', async (t) => {
+  const h = new Harness();
+  h.send(0, 1, 2, 17, 1, 2);
+  h.send(1, 1, 3, 17, 1, 2);
+  h.send(2, 1, 4, 17, 1, 2);
+  h.tracker.snapshotActive();
+  t.equal(h.flows().length, 3, 'first snapshot: every new flow');
+  h.tracker.snapshotActive();
+  t.equal(h.flows().length, 0, 'nothing changed');
+  h.send(3, 3, 1, 17, 2, 1);
+  h.tracker.snapshotActive();
+  const changed = h.flows();
+  t.equal(changed.length, 1);
+  t.match(changed[0], { dstAddr: '198.18.0.3', dstPackets: 1, state: 'active', endReason: null });
+  h.tracker.snapshotActive(true);
+  t.equal(h.flows().length, 3, 'all: every active flow');
+});
