@@ -27,7 +27,7 @@ async function main(argv: string[]): Promise<number> {
 
   pipeline.start();
   const sink = new ShardingSink(pipeline.createProducers(), config.snaplen);
-  const source = new FileCaptureSource(config.pcap, sink);
+  const source = new FileCaptureSource(config.pcap, sink, { replaySpeed: config.replaySpeed });
   const progress = config.progress
     ? new ProgressLine(() => ({ fraction: source.progress(), packets: sink.packets }))
     : null;

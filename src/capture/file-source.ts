@@ -2,6 +2,8 @@ import { basename } from 'node:path';
 import { statSync } from 'node:fs';
 import { FlowmatrixError } from '../errors.js';
 import { CaptureFileReader, type CaptureFileStats } from './capture-file.js';
+import { PacedSink } from './paced-sink.js';
+import type { PacketSink } from './packet-sink.js';
 import type { ShardingSink } from './shard-sink.js';
 
 export interface FileSourceStats {
@@ -22,11 +24,16 @@ export class FileCaptureSource {
   private readonly doneBytes: number[] = [];
   private readonly abort = new AbortController();
 
+  private readonly input: PacketSink;
+
+  /** `replaySpeed`: pace packets at their capture times × speed (default: as fast as possible). */
   constructor(
     readonly paths: string[],
     private readonly sink: ShardingSink,
+    options: { replaySpeed?: number | null } = {},
   ) {
     this.readers = paths.map((p) => new CaptureFileReader(p));
+    this.input = options.replaySpeed ? new PacedSink(sink, options.replaySpeed) : sink;
   }
 
   async open(): Promise<void> {
@@ -39,7 +46,7 @@ export class FileCaptureSource {
     try {
       for (this.current = 0; this.current < this.readers.length; this.current++) {
         const r = this.readers[this.current];
-        const stats = await r.run(this.sink, this.abort.signal);
+        const stats = await r.run(this.input, this.abort.signal);
         this.doneBytes.push(stats.bytesRead);
         this.sink.publishAll();
         if (this.abort.signal.aborted) break;

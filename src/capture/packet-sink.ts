@@ -17,4 +17,6 @@ export interface PacketSink {
     ifIndex: number,
   ): boolean;
   whenWritable(): Promise<void>;
+  /** The source is about to pause (pacing, waiting for input): make what was taken visible. */
+  idle?(): void;
 }

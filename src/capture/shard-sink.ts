@@ -98,6 +98,10 @@ export class ShardingSink implements PacketSink {
     this.setClocks();
   }
 
+  idle(): void {
+    this.publishAll();
+  }
+
   /** No more packets: publishes the rest and closes every ring. */
   close(): void {
     this.setClocks();

@@ -12,6 +12,7 @@ export interface CliConfig {
   snaplen: number;
   timeouts: TrackerTimeouts;
   out: string | null;
+  replaySpeed: number | null;
   server: boolean;
   progress: boolean;
   quiet: boolean;
@@ -99,6 +100,10 @@ export async function parseArgs(argv: string[]): Promise<CliConfig> {
       describe: 'idle timeout, one for all (90s) or per class (tcp=5m,udp=2m,other=1m,linger=5s)',
     })
     .option('active-timeout', { type: 'string', describe: 'report long flows every so often (default 30m)' })
+    .option('replay-speed', {
+      type: 'number',
+      describe: 'pace --pcap at its capture times × X (1 = real time; default: as fast as possible)',
+    })
     .option('out', { type: 'string', describe: 'write ended flows as NDJSON to FILE, or - for stdout' })
     .option('server', { type: 'boolean', default: true, describe: 'serve the API (--no-server: do not)' })
     .option('progress', { type: 'boolean', describe: 'show progress (default: when stderr is a TTY)' })
@@ -139,6 +144,10 @@ export async function parseArgs(argv: string[]): Promise<CliConfig> {
   if (a['active-timeout'] !== undefined)
     timeouts.activeMs = durationOption('active-timeout', a['active-timeout']);
 
+  const replaySpeed = a['replay-speed'] ?? null;
+  if (replaySpeed !== null && !(replaySpeed > 0 && replaySpeed <= 1e6))
+    bad('--replay-speed: a positive number, e.g. 1 or 10');
+
   if (a.server) {
     bad('the API server is not built yet: add --no-server (flows go to --out)');
   }
@@ -150,6 +159,7 @@ export async function parseArgs(argv: string[]): Promise<CliConfig> {
     snaplen,
     timeouts,
     out: a.out ?? null,
+    replaySpeed,
     server: a.server,
     progress: a.progress ?? Boolean(process.stderr.isTTY),
     quiet: a.quiet,
