@@ -37,7 +37,8 @@ export function parseAddress(text: string): Uint8Array | null {
   if (!/^[0-9a-fA-F:.]+$/.test(text) || !text.includes(':')) return null;
   let s = text;
   const tail: number[] = [];
-  const dotted = /(\d{1,3}(?:\.\d{1,3}){3})$/.exec(s);
+  // An embedded IPv4 tail must follow a colon: "::ffff:1.2.3.4", never "::11111.2.3.4".
+  const dotted = /(?<=:)(\d{1,3}(?:\.\d{1,3}){3})$/.exec(s);
   if (dotted) {
     const v4 = parseAddress(dotted[1]);
     if (!v4) return null;
