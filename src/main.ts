@@ -22,7 +22,7 @@ async function main(argv: string[]): Promise<number> {
     },
     (batch) => store.ingest(batch),
   );
-  const writer = config.out ? new NdjsonWriter(config.out) : null;
+  const writer = config.out ? new NdjsonWriter(config.out, config.outFilter) : null;
   if (writer) store.onBatch((_batch, cursor) => writer.writeBatch(cursor));
 
   pipeline.start();

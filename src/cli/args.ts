@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import yargs from 'yargs';
 import { FlowmatrixError } from '../errors.js';
+import { compileFilter, isFilterSyntaxError, type CompiledFilter } from '../filter/index.js';
 import type { TrackerTimeouts } from '../workers/index.js';
 import { DEFAULT_TIMEOUTS } from '../workers/index.js';
 import { formatDuration, parseCount, parseDuration } from './durations.js';
@@ -12,6 +13,8 @@ export interface CliConfig {
   snaplen: number;
   timeouts: TrackerTimeouts;
   out: string | null;
+  /** Compiled --filter for --out. */
+  outFilter: CompiledFilter | null;
   replaySpeed: number | null;
   server: boolean;
   progress: boolean;
@@ -105,6 +108,10 @@ export async function parseArgs(argv: string[]): Promise<CliConfig> {
       describe: 'pace --pcap at its capture times × X (1 = real time; default: as fast as possible)',
     })
     .option('out', { type: 'string', describe: 'write ended flows as NDJSON to FILE, or - for stdout' })
+    .option('filter', {
+      type: 'string',
+      describe: 'only flows matching this filter go to --out (filter language)',
+    })
     .option('server', { type: 'boolean', default: true, describe: 'serve the API (--no-server: do not)' })
     .option('progress', { type: 'boolean', describe: 'show progress (default: when stderr is a TTY)' })
     .option('quiet', { type: 'boolean', default: false, describe: 'no summary on stderr' })
@@ -144,6 +151,16 @@ export async function parseArgs(argv: string[]): Promise<CliConfig> {
   if (a['active-timeout'] !== undefined)
     timeouts.activeMs = durationOption('active-timeout', a['active-timeout']);
 
+  let outFilter: CompiledFilter | null = null;
+  if (a.filter !== undefined) {
+    if (a.out === undefined) bad('--filter applies to --out: give --out FILE too');
+    try {
+      outFilter = compileFilter(a.filter);
+    } catch (e) {
+      if (isFilterSyntaxError(e)) bad(`--filter: ${e.message}`);
+      throw e;
+    }
+  }
   const replaySpeed = a['replay-speed'] ?? null;
   if (replaySpeed !== null && !(replaySpeed > 0 && replaySpeed <= 1e6))
     bad('--replay-speed: a positive number, e.g. 1 or 10');
@@ -159,6 +176,7 @@ export async function parseArgs(argv: string[]): Promise<CliConfig> {
     snaplen,
     timeouts,
     out: a.out ?? null,
+    outFilter,
     replaySpeed,
     server: a.server,
     progress: a.progress ?? Boolean(process.stderr.isTTY),

@@ -17,7 +17,10 @@ export class NdjsonWriter {
   private readonly encoder = new FlowJsonEncoder(CHUNK_BYTES + 4096);
   written = 0;
 
-  constructor(readonly target: string) {}
+  constructor(
+    readonly target: string,
+    private readonly filter: { matchBatch(cursor: FlowCursor, i: number): boolean } | null = null,
+  ) {}
 
   async start(): Promise<void> {
     if (this.target === '-') {
@@ -51,6 +54,7 @@ export class NdjsonWriter {
     const enc = this.encoder;
     for (let i = 0; i < batch.count; i++) {
       if (cursor.at(i).endCode === EndCode.active) continue;
+      if (this.filter && !this.filter.matchBatch(cursor, i)) continue;
       enc.line(view, bytes, i);
       this.written++;
       if (enc.length >= CHUNK_BYTES) stream.write(enc.take());

@@ -83,3 +83,35 @@ t.test('--help prints usage and exits 0', async (t) => {
   t.match(r.stdout, /--pcap/);
   t.match(r.stdout, /--idle-timeout/);
 });
+
+t.test(
+  '--filter keeps only matching flows in --out; a bad filter is one line naming the position',
+  async (t) => {
+    const pcap = join(dir, 'f.pcap');
+    const gen = await writeCapture({ seed: 9, flows: 300, packets: 4000 }, pcap, { collectTruth: true });
+    const out = join(dir, 'f.ndjson');
+    const r = await runCli([
+      '--pcap',
+      pcap,
+      '--no-server',
+      '--out',
+      out,
+      '--filter',
+      'udp and not port 53',
+      '--quiet',
+    ]);
+    t.equal(r.code, 0, r.stderr);
+    const flows = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { proto: number; srcPort: number; dstPort: number });
+    const want = (gen.truth ?? []).filter((f) => f.proto === 17 && f.cport !== 53 && f.sport !== 53).length;
+    t.equal(flows.length, want, `${want} UDP flows off port 53`);
+    t.ok(flows.every((f) => f.proto === 17 && f.srcPort !== 53 && f.dstPort !== 53));
+    const bad = await runCli(['--pcap', pcap, '--no-server', '--out', out, '--filter', 'hots 198.18.0.1']);
+    t.equal(bad.code, 2);
+    oneLine(t, bad.stderr);
+    t.match(bad.stderr, /--filter: unknown keyword 'hots' at 0 — did you mean 'host'\?/);
+  },
+);
