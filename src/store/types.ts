@@ -88,7 +88,7 @@ export interface TimeseriesPoint {
   t: number;
   bytes: number;
   packets: number;
-  /** Flows active during the step. */
+  /** Flows that started in the step. */
   flows: number;
 }
 
