@@ -1,24 +1,52 @@
 #!/usr/bin/env node
-import { FileCaptureSource, ShardingSink } from './capture/index.js';
-import { HelpShown, parseArgs, ProgressLine, formatSummary } from './cli/index.js';
+import { pino } from 'pino';
+import { FileCaptureSource, ShardingSink, type CaptureStatus } from './capture/index.js';
+import { HelpShown, parseArgs, ProgressLine, formatSummary, type CliConfig } from './cli/index.js';
 import { FlowmatrixError, isFlowmatrixError } from './errors.js';
 import { NdjsonWriter } from './export/index.js';
+import { compileFilter } from './filter/index.js';
 import { EndCode } from './flow/record.js';
+import { piscinaSource, pipelineSource, PrometheusMetrics, SystemMetricsCollector } from './metrics/index.js';
+import { ApiServer, checkListenPolicy, createApp } from './server/index.js';
 import { FlowStore } from './store/index.js';
+import { version } from './version.js';
 import { FlowPipeline, defaultPipelineConfig } from './workers/index.js';
 
+/** Resolves on the first SIGINT/SIGTERM. */
+function signalled(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
+
 async function main(argv: string[]): Promise<number> {
-  const config = await parseArgs(argv);
+  const config: CliConfig = await parseArgs(argv);
   const started = performance.now();
+  const logger = pino({ level: config.logLevel, base: { app: 'flowmatrix' } }, pino.destination(2));
+  if (config.server) {
+    const policy = checkListenPolicy({
+      host: config.http.host,
+      authToken: config.http.authToken,
+      insecure: config.http.insecure,
+    });
+    if (!policy.ok) throw new FlowmatrixError('BAD_ARGUMENT', policy.message);
+    if (policy.warning) process.stderr.write(`flowmatrix: warning: ${policy.warning}\n`);
+  }
 
   // Without the API nothing queries the store: flows only pass through it to --out.
-  const store = new FlowStore({ keep: config.server });
+  const store = new FlowStore({
+    keep: config.server,
+    retentionMs: config.retentionMs,
+    maxBytes: config.maxMemoryBytes,
+  });
   const pipeline = new FlowPipeline(
     {
       ...defaultPipelineConfig(),
       workers: config.workers,
       maxFlows: config.maxFlows,
       timeouts: config.timeouts,
+      snapshotMs: config.server ? 1000 : 0,
     },
     (batch) => store.ingest(batch),
   );
@@ -28,26 +56,100 @@ async function main(argv: string[]): Promise<number> {
   pipeline.start();
   const sink = new ShardingSink(pipeline.createProducers(), config.snaplen);
   const source = new FileCaptureSource(config.pcap, sink, { replaySpeed: config.replaySpeed });
-  const progress = config.progress
-    ? new ProgressLine(() => ({ fraction: source.progress(), packets: sink.packets }))
-    : null;
+  const progress =
+    config.progress && !config.server
+      ? new ProgressLine(() => ({ fraction: source.progress(), packets: sink.packets }))
+      : null;
+
+  let state: CaptureStatus['state'] = 'starting';
+  const captureStatus = (): CaptureStatus => ({
+    mode: 'file',
+    state,
+    startedAt: Date.now() - (performance.now() - started),
+    sources: source.status(),
+    pipeline: {
+      workers: pipeline.shardCount,
+      ...pipeline.counters(),
+      ringOccupancy: pipeline.ringOccupancy(),
+    },
+  });
+
+  let collector: SystemMetricsCollector | null = null;
+  let server: ApiServer | null = null;
+  if (config.server) {
+    const c = new SystemMetricsCollector({
+      intervalMs: config.metricsIntervalMs,
+      historyMs: config.retentionMs,
+      sources: {
+        capture: () => source.status(),
+        pipeline: pipelineSource(pipeline),
+        workers: () => {
+          const pool = pipeline.workerPool;
+          return pool ? piscinaSource(pool)() : { threads: 0, queueSize: 0, completed: 0, utilization: 0 };
+        },
+        store: () => store.stats(),
+      },
+    });
+    collector = c;
+    const prometheus = new PrometheusMetrics(c);
+    const handle = createApp(
+      {
+        store,
+        capture: { status: captureStatus },
+        metrics: {
+          system: () => c.latest() ?? c.sample(),
+          history: (windowMs) => c.history(windowMs),
+          prometheus: () => prometheus.prometheus(),
+          contentType: prometheus.contentType,
+        },
+        compileFilter,
+        version,
+        observer: {
+          request: (r) =>
+            prometheus.observeRequest(r.method, r.operationId ?? 'unmatched', r.status, r.seconds),
+        },
+      },
+      {
+        authToken: config.http.authToken,
+        corsOrigins: config.http.corsOrigins,
+        rateLimit: config.http.rateLimit,
+        logger,
+      },
+    );
+    server = new ApiServer(handle, { host: config.http.host, port: config.http.port });
+    c.start();
+    prometheus.start();
+    const url = await server.start();
+    process.stderr.write(`flowmatrix: API on ${url}/api/v1 (OpenAPI: ${url}/api/v1/openapi.json)\n`);
+  }
 
   let endCode: number = EndCode.eof;
-  const onSignal = (): void => {
+  let readSeconds = 0;
+  const stop = signalled();
+  void stop.then(() => {
     endCode = EndCode.shutdown;
     source.stop();
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  });
 
   try {
     await source.open();
     await writer?.start();
     progress?.start();
+    state = 'running';
     await source.run();
     await pipeline.finish(endCode);
+    readSeconds = (performance.now() - started) / 1000;
+    state = endCode === EndCode.shutdown ? 'stopped' : 'finished';
+    progress?.stop();
+    if (server && endCode !== EndCode.shutdown) {
+      process.stderr.write('flowmatrix: capture files done; still serving the API (Ctrl-C to stop)\n');
+      await stop;
+      state = 'stopped';
+    }
   } finally {
     progress?.stop();
+    await server?.stop();
+    collector?.stop();
     await pipeline.stop();
     await writer?.stop();
   }
@@ -58,7 +160,7 @@ async function main(argv: string[]): Promise<number> {
       formatSummary({
         source: source.stats(),
         pipeline: pipeline.counters(),
-        seconds: (performance.now() - started) / 1000,
+        seconds: readSeconds || (performance.now() - started) / 1000,
         flowsOut: store.endedFlows,
         damage: source.damage(),
       }) + '\n',

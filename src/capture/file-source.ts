@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { statSync } from 'node:fs';
 import { FlowmatrixError } from '../errors.js';
 import { CaptureFileReader, type CaptureFileStats } from './capture-file.js';
+import type { CaptureSourceStatus } from './status.js';
 import { PacedSink } from './paced-sink.js';
 import type { PacketSink } from './packet-sink.js';
 import type { ShardingSink } from './shard-sink.js';
@@ -20,6 +21,7 @@ export interface FileSourceStats {
 export class FileCaptureSource {
   private readonly readers: CaptureFileReader[];
   private current = 0;
+  private finished = false;
   private totalSize = 0;
   private readonly doneBytes: number[] = [];
   private readonly abort = new AbortController();
@@ -52,6 +54,7 @@ export class FileCaptureSource {
         if (this.abort.signal.aborted) break;
       }
     } finally {
+      this.finished = true;
       this.sink.close();
     }
   }
@@ -80,6 +83,24 @@ export class FileCaptureSource {
       packets: files.reduce((s, f) => s + f.stats.packets, 0),
       wireBytes: files.reduce((s, f) => s + f.stats.wireBytes, 0),
     };
+  }
+
+  status(): CaptureSourceStatus[] {
+    return this.readers.map((r, i) => {
+      const st = r.stats;
+      const done = i < this.current || (i === this.current && this.finished);
+      return {
+        name: this.paths[i],
+        kind: 'file' as const,
+        state: done ? 'finished' : i === this.current ? 'running' : 'pending',
+        packets: st.packets,
+        bytes: st.wireBytes,
+        kernelDrops: 0,
+        ringDrops: 0,
+        progress: r.progress(),
+        problem: st.damage,
+      };
+    });
   }
 
   describe(): string {

@@ -4,7 +4,7 @@ import { FlowmatrixError } from '../errors.js';
 import { compileFilter, isFilterSyntaxError, type CompiledFilter } from '../filter/index.js';
 import type { TrackerTimeouts } from '../workers/index.js';
 import { DEFAULT_TIMEOUTS } from '../workers/index.js';
-import { formatDuration, parseCount, parseDuration } from './durations.js';
+import { formatDuration, parseBytes, parseCount, parseDuration } from './durations.js';
 
 export interface CliConfig {
   pcap: string[];
@@ -19,7 +19,23 @@ export interface CliConfig {
   server: boolean;
   progress: boolean;
   quiet: boolean;
+  http: HttpOptions;
+  retentionMs: number;
+  maxMemoryBytes: number;
+  metricsIntervalMs: number;
+  logLevel: string;
 }
+
+export interface HttpOptions {
+  host: string;
+  port: number;
+  authToken: string | null;
+  insecure: boolean;
+  corsOrigins: string[];
+  rateLimit: { windowMs: number; max: number } | null;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 const MAX_WORKERS = 64;
 
@@ -113,6 +129,44 @@ export async function parseArgs(argv: string[]): Promise<CliConfig> {
       describe: 'only flows matching this filter go to --out (filter language)',
     })
     .option('server', { type: 'boolean', default: true, describe: 'serve the API (--no-server: do not)' })
+    .option('host', { type: 'string', default: '127.0.0.1', describe: 'address the API listens on' })
+    .option('port', {
+      type: 'number',
+      default: 8080,
+      describe: 'port of the API and dashboard (0: any free port)',
+    })
+    .option('auth-token', { type: 'string', describe: 'bearer token for the API (or env FLOWMATRIX_TOKEN)' })
+    .option('insecure', {
+      type: 'boolean',
+      default: false,
+      describe: 'allow a non-loopback --host without a token',
+    })
+    .option('cors-origin', {
+      type: 'string',
+      array: true,
+      describe: 'allowed browser origin for the API (repeatable; * for any)',
+    })
+    .option('rate-limit', {
+      type: 'string',
+      default: '1200/1m',
+      describe: 'API requests per client: N/DURATION, or off',
+    })
+    .option('retention', {
+      type: 'string',
+      default: '60m',
+      describe: 'how long ended flows stay queryable (packet time)',
+    })
+    .option('max-memory', {
+      type: 'string',
+      default: '1G',
+      describe: 'bound on stored flows (bytes: 512M, 2G); oldest first out',
+    })
+    .option('metrics-interval', { type: 'string', default: '1s', describe: 'system metrics sampling period' })
+    .option('log-level', {
+      type: 'string',
+      default: 'info',
+      describe: 'JSON log level on stderr (warn, info, debug, silent)',
+    })
     .option('progress', { type: 'boolean', describe: 'show progress (default: when stderr is a TTY)' })
     .option('quiet', { type: 'boolean', default: false, describe: 'no summary on stderr' })
     .strict()
@@ -165,9 +219,26 @@ export async function parseArgs(argv: string[]): Promise<CliConfig> {
   if (replaySpeed !== null && !(replaySpeed > 0 && replaySpeed <= 1e6))
     bad('--replay-speed: a positive number, e.g. 1 or 10');
 
-  if (a.server) {
-    bad('the API server is not built yet: add --no-server (flows go to --out)');
+  const port = a.port;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) bad('--port: an integer from 0 to 65535');
+  const authToken = a['auth-token'] ?? (process.env.FLOWMATRIX_TOKEN || null);
+  if (authToken !== null && authToken.length < 8) bad('--auth-token: use at least 8 characters');
+  let rateLimit: HttpOptions['rateLimit'] = null;
+  if (a['rate-limit'] !== 'off') {
+    const m = /^(\d+)\/(.+)$/.exec(a['rate-limit']);
+    const windowMs = m ? parseDuration(m[2]) : null;
+    if (!m || windowMs === null || windowMs <= 0 || Number(m[1]) < 1)
+      bad('--rate-limit: N/DURATION (e.g. 1200/1m) or off');
+    rateLimit = { windowMs, max: Number(m[1]) };
   }
+  const retentionMs = durationOption('retention', a.retention);
+  if (retentionMs < 60_000) bad('--retention: at least 1m');
+  const maxMemoryBytes = parseBytes(a['max-memory']);
+  if (maxMemoryBytes === null || maxMemoryBytes < 16 * 1024 * 1024)
+    bad('--max-memory: a size of at least 16M (e.g. 512M, 2G)');
+  const metricsIntervalMs = durationOption('metrics-interval', a['metrics-interval']);
+  if (metricsIntervalMs < 100) bad('--metrics-interval: at least 100ms');
+  if (!LOG_LEVELS.includes(a['log-level'])) bad(`--log-level: one of ${LOG_LEVELS.join(', ')}`);
 
   return {
     pcap,
@@ -181,6 +252,18 @@ export async function parseArgs(argv: string[]): Promise<CliConfig> {
     server: a.server,
     progress: a.progress ?? Boolean(process.stderr.isTTY),
     quiet: a.quiet,
+    http: {
+      host: a.host,
+      port,
+      authToken,
+      insecure: a.insecure,
+      corsOrigins: (a['cors-origin'] ?? []).filter((o) => o !== ''),
+      rateLimit,
+    },
+    retentionMs,
+    maxMemoryBytes,
+    metricsIntervalMs,
+    logLevel: a['log-level'],
   };
 }
 

@@ -23,3 +23,14 @@ export function parseCount(text: string): number | null {
   const v = Math.round(Number(m[1]) * mult);
   return Number.isSafeInteger(v) ? v : null;
 }
+
+/** Bytes of a size such as "512M", "2G", "64k" (powers of 1024), a bare number is bytes; null when malformed. */
+export function parseBytes(text: string): number | null {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kKmMgGtT])?[bB]?\s*$/.exec(text);
+  if (!m) return null;
+  const mult = m[2]
+    ? { k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 }[m[2].toLowerCase() as 'k' | 'm' | 'g' | 't']
+    : 1;
+  const v = Math.round(Number(m[1]) * mult);
+  return Number.isSafeInteger(v) ? v : null;
+}

@@ -14,3 +14,4 @@ export {
 } from './deps.js';
 export { authTokenFrom, checkListenPolicy, isLoopbackHost, type ListenPolicy } from './listen-policy.js';
 export { API_PREFIX, createOpenApiDocument } from './openapi.js';
+export { ApiServer, type HttpServerConfig } from './http-server.js';

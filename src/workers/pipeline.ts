@@ -27,6 +27,8 @@ export interface PipelineConfig {
   taskBudgetMs: number;
   /** Wall-clock period of the housekeeping tick that runs idle shards (ageing without packets). */
   tickMs: number;
+  /** Wall-clock period of active-flow snapshots to the listener (0: none; the store wants ≤ 1 s). */
+  snapshotMs: number;
 }
 
 export const DEFAULT_TIMEOUTS: TrackerTimeouts = {
@@ -46,6 +48,7 @@ export function defaultPipelineConfig(): PipelineConfig {
     timeouts: { ...DEFAULT_TIMEOUTS },
     taskBudgetMs: 50,
     tickMs: 1000,
+    snapshotMs: 0,
   };
 }
 
@@ -98,6 +101,8 @@ export class FlowPipeline {
   private shards: Shard[] = [];
   private pool: Piscina | null = null;
   private tick: NodeJS.Timeout | null = null;
+  private snapshots: NodeJS.Timeout | null = null;
+  private snapshotting = false;
   private stopping = false;
   private drainedWaiters: (() => void)[] = [];
   private taskErrors = 0;
@@ -151,6 +156,28 @@ export class FlowPipeline {
     for (const s of this.shards) this.watch(s);
     this.tick = setInterval(() => this.onTick(), this.config.tickMs);
     this.tick.unref();
+    if (this.config.snapshotMs > 0) {
+      this.snapshots = setInterval(() => void this.pushSnapshots(), this.config.snapshotMs);
+      this.snapshots.unref();
+    }
+  }
+
+  /** The worker pool (for its utilization metrics). */
+  get workerPool(): Piscina | null {
+    return this.pool;
+  }
+
+  /** Active flows changed since the last snapshot go to the listener (skipped while one runs). */
+  private async pushSnapshots(): Promise<void> {
+    if (this.snapshotting || this.stopping) return;
+    this.snapshotting = true;
+    try {
+      for (const b of await this.snapshot()) if (b.count > 0) this.onFlows(b);
+    } catch (err) {
+      this.onTaskError(err);
+    } finally {
+      this.snapshotting = false;
+    }
   }
 
   /** One producer per shard, for a source that writes from the main thread (file reader). */
@@ -187,6 +214,8 @@ export class FlowPipeline {
     this.stopping = true;
     if (this.tick) clearInterval(this.tick);
     this.tick = null;
+    if (this.snapshots) clearInterval(this.snapshots);
+    this.snapshots = null;
     const pool = this.pool;
     this.pool = null;
     if (pool && pool !== this.sharedPool) await pool.destroy();
