@@ -124,7 +124,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   let endCode: number = EndCode.eof;
-  let readSeconds = 0;
+  const timing = { readSeconds: 0 };
   const stop = signalled();
   void stop.then(() => {
     endCode = EndCode.shutdown;
@@ -138,7 +138,7 @@ async function main(argv: string[]): Promise<number> {
     state = 'running';
     await source.run();
     await pipeline.finish(endCode);
-    readSeconds = (performance.now() - started) / 1000;
+    timing.readSeconds = (performance.now() - started) / 1000;
     state = endCode === EndCode.shutdown ? 'stopped' : 'finished';
     progress?.stop();
     if (server && endCode !== EndCode.shutdown) {
@@ -160,7 +160,7 @@ async function main(argv: string[]): Promise<number> {
       formatSummary({
         source: source.stats(),
         pipeline: pipeline.counters(),
-        seconds: readSeconds || (performance.now() - started) / 1000,
+        seconds: timing.readSeconds || (performance.now() - started) / 1000,
         flowsOut: store.endedFlows,
         damage: source.damage(),
       }) + '\n',
