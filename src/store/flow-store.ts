@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { decodeFlow, FLOW_REC_BYTES, FlowCursor, FR, type FlowBatch } from '../flow/batch.js';
 import { EndCode, type FlowRecord } from '../flow/record.js';
 import { formatAddress } from '../flow/address.js';
@@ -6,6 +7,9 @@ import { protocolName } from './protocols.js';
 import { RecordChunks } from './record-chunks.js';
 import { RunningTotals } from './running-totals.js';
 import { Timeseries } from './timeseries.js';
+import { HostIndex, hostKey32 } from './host-index.js';
+import { parseAddress } from '../flow/address.js';
+import type { FilterNode } from '../filter/ast.js';
 import type {
   FlowMatcher,
   FlowPage,
@@ -41,6 +45,7 @@ export const DEFAULT_STORE_CONFIG: FlowStoreConfig = {
 export type FlowBatchListener = (batch: FlowBatch, cursor: FlowCursor) => void;
 
 const MINUTE = 60_000;
+const CACHE_TTL_MS = 500;
 /** Locations of stored flows in one number: minute << 22 | index (ended), -(slot + 1) (active). */
 const INDEX_BITS = 22;
 const INDEX_SPAN = 2 ** INDEX_BITS;
@@ -49,6 +54,8 @@ const INDEX_SPAN = 2 ** INDEX_BITS;
 interface Segment {
   minute: number;
   records: RecordChunks;
+  /** Built on the first query that can use it; covers the records present then. */
+  index: HostIndex | null;
 }
 
 function validate(c: FlowStoreConfig): FlowStoreConfig {
@@ -79,6 +86,7 @@ export class FlowStore implements FlowStoreReader {
   private readonly protocolTotals = new RunningTotals<number>();
   private readonly portTotals = new RunningTotals<number>();
   private readonly series: Timeseries;
+  private readonly queryCache = new LRUCache<string, object>({ max: 256, ttl: CACHE_TTL_MS });
   private clock = 0;
   private endedCount = 0;
   private expired = 0;
@@ -178,9 +186,12 @@ export class FlowStore implements FlowStoreReader {
     if (q.state !== 'ended') this.forEachActive(consider);
     if (q.state !== 'active') {
       const firstMinute = Math.floor(from / MINUTE);
+      const host = q.filter?.ast ? requiredHostKey(q.filter.ast) : null;
       for (const m of this.minutes) {
         if (m < firstMinute) continue;
-        this.forEachInSegment(this.segments.get(m) as Segment, consider);
+        const seg = this.segments.get(m) as Segment;
+        if (host === null) this.forEachInSegment(seg, consider);
+        else this.forEachWithHost(seg, host, consider);
       }
     }
     const order = selectTop(values, ids, q.limit + 1, desc);
@@ -214,6 +225,25 @@ export class FlowStore implements FlowStoreReader {
   }
 
   topTalkers(q: TopTalkersQuery): TopTalker[] {
+    if (q.filter !== null) return this.computeTopTalkers(q);
+    return this.cached(`top:${q.windowMs}:${q.by}:${q.direction}:${q.limit}`, () =>
+      this.computeTopTalkers(q),
+    );
+  }
+
+  /**
+   * Unfiltered breakdowns are asked for again and again (every dashboard, every refresh); their
+   * answers are kept for CACHE_TTL_MS of wall time — never staler than the dashboard's push rate.
+   */
+  private cached<T>(key: string, compute: () => T): T {
+    const hit = this.queryCache.get(key) as T | undefined;
+    if (hit !== undefined) return hit;
+    const value = compute();
+    this.queryCache.set(key, value as object);
+    return value;
+  }
+
+  private computeTopTalkers(q: TopTalkersQuery): TopTalker[] {
     const totals =
       q.filter === null && q.windowMs >= this.config.retentionMs
         ? q.direction === 'src'
@@ -231,6 +261,10 @@ export class FlowStore implements FlowStoreReader {
   }
 
   protocols(windowMs: number): ProtocolStat[] {
+    return this.cached(`proto:${windowMs}`, () => this.computeProtocols(windowMs));
+  }
+
+  private computeProtocols(windowMs: number): ProtocolStat[] {
     let rows: { proto: number; bytes: number; packets: number; flows: number }[];
     if (windowMs >= this.config.retentionMs) {
       rows = [...this.protocolTotals.entries()].map((e) => ({
@@ -258,6 +292,10 @@ export class FlowStore implements FlowStoreReader {
   }
 
   ports(windowMs: number, limit: number): PortStat[] {
+    return this.cached(`ports:${windowMs}:${limit}`, () => this.computePorts(windowMs, limit));
+  }
+
+  private computePorts(windowMs: number, limit: number): PortStat[] {
     let totals = this.portTotals;
     if (windowMs < this.config.retentionMs) {
       totals = new RunningTotals<number>();
@@ -280,7 +318,10 @@ export class FlowStore implements FlowStoreReader {
   timeseries(q: TimeseriesQuery): TimeseriesPoint[] {
     const end = Math.floor(this.clock / q.stepMs) * q.stepMs + q.stepMs;
     const start = end - Math.ceil(q.windowMs / q.stepMs) * q.stepMs;
-    if (q.filter === null) return this.series.points(start, end, q.stepMs);
+    if (q.filter === null)
+      return this.cached(`series:${start}:${end}:${q.stepMs}`, () =>
+        this.series.points(start, end, q.stepMs),
+      );
     const t = new Timeseries(Math.ceil(q.windowMs / 1000) + 2);
     const filter = q.filter;
     this.forEachInWindow(q.windowMs, (c, i) => {
@@ -391,7 +432,7 @@ export class FlowStore implements FlowStoreReader {
   private segmentFor(minute: number): Segment {
     let seg = this.segments.get(minute);
     if (!seg) {
-      seg = { minute, records: new RecordChunks() };
+      seg = { minute, records: new RecordChunks(), index: null };
       this.segments.set(minute, seg);
       // Minutes nearly always arrive in order; a late one is inserted in place.
       let at = this.minutes.length;
@@ -417,7 +458,10 @@ export class FlowStore implements FlowStoreReader {
 
   private memoryBytes(): number {
     let b = this.active.bytes + this.activeIds.size * 40;
-    for (const m of this.minutes) b += (this.segments.get(m) as Segment).records.bytes;
+    for (const m of this.minutes) {
+      const seg = this.segments.get(m) as Segment;
+      b += seg.records.bytes + (seg.index?.bytes ?? 0);
+    }
     return (
       b +
       this.srcHosts.memoryBytes +
@@ -448,6 +492,29 @@ export class FlowStore implements FlowStoreReader {
       const cursor = new FlowCursor(batch);
       for (let i = 0; i < batch.count; i++) fn(cursor, i, base + i);
       base += batch.count;
+    }
+  }
+
+  /**
+   * The records of a segment that have host `key` on either side: through the segment's host
+   * index (built now if missing, rebuilt when more than a third of the segment is not covered),
+   * then a scan of the records added after it was built.
+   */
+  private forEachWithHost(
+    seg: Segment,
+    key: number,
+    fn: (cursor: FlowCursor, i: number, loc: number) => void,
+  ): void {
+    const count = seg.records.count;
+    if (seg.index === null || (count - seg.index.covered) * 3 > count) seg.index = new HostIndex(seg.records);
+    const base = seg.minute * INDEX_SPAN;
+    for (const at of seg.index.lookup(key)) {
+      const { batch, index } = seg.records.locate(at);
+      fn(new FlowCursor(batch), index, base + at);
+    }
+    for (let at = seg.index.covered; at < count; at++) {
+      const { batch, index } = seg.records.locate(at);
+      fn(new FlowCursor(batch), index, base + at);
     }
   }
 
@@ -573,4 +640,25 @@ function selectTop(values: number[], ids: number[], k: number, desc: boolean): n
     }
   }
   return heap.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+}
+
+/**
+ * A host every match must have on one side, from the top of the filter (a `host` term, or one
+ * inside a top-level `and`): the key to look up in the segments' host indexes; null when the
+ * filter requires no single host.
+ */
+function requiredHostKey(ast: FilterNode): number | null {
+  const fromHost = (n: FilterNode): number | null => {
+    if (n.kind !== 'host') return null;
+    const b = parseAddress(n.address);
+    return b === null ? null : hostKey32(b, 0, b.length === 16);
+  };
+  if (ast.kind === 'host') return fromHost(ast);
+  if (ast.kind === 'and') {
+    for (const c of ast.children) {
+      const k = fromHost(c);
+      if (k !== null) return k;
+    }
+  }
+  return null;
 }

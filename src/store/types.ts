@@ -1,5 +1,6 @@
 import type { FlowCursor } from '../flow/batch.js';
 import type { FlowRecord } from '../flow/record.js';
+import type { FilterNode } from '../filter/ast.js';
 
 /**
  * What the API, Socket.IO and the dashboard ask of the flow store. The store's clock is packet
@@ -12,6 +13,8 @@ export interface FlowMatcher {
   matchRecord(r: FlowRecord): boolean;
   /** Matches record `i` of a binary batch without decoding it (compiled filters provide it). */
   matchBatch?(cursor: FlowCursor, i: number): boolean;
+  /** The parsed filter, for the store's index planning (compiled filters provide it). */
+  readonly ast?: FilterNode;
 }
 
 export type FlowState = 'active' | 'ended' | 'all';
