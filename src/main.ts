@@ -74,6 +74,14 @@ async function main(argv: string[]): Promise<number> {
     },
   });
 
+  // Input problems (missing file, wrong format) fail before anything listens.
+  try {
+    await source.open();
+  } catch (err) {
+    await pipeline.stop();
+    throw err;
+  }
+
   let collector: SystemMetricsCollector | null = null;
   let server: ApiServer | null = null;
   if (config.server) {
@@ -132,7 +140,6 @@ async function main(argv: string[]): Promise<number> {
   });
 
   try {
-    await source.open();
     await writer?.start();
     progress?.start();
     state = 'running';
