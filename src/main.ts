@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { pino } from 'pino';
-import { FileCaptureSource, ShardingSink, type CaptureStatus } from './capture/index.js';
+import { createSource, dropPrivileges, type CaptureStatus } from './capture/index.js';
 import { HelpShown, parseArgs, ProgressLine, formatSummary, type CliConfig } from './cli/index.js';
 import { FlowmatrixError, isFlowmatrixError } from './errors.js';
 import { NdjsonWriter } from './export/index.js';
@@ -54,16 +54,15 @@ async function main(argv: string[]): Promise<number> {
   if (writer) store.onBatch((_batch, cursor) => writer.writeBatch(cursor));
 
   pipeline.start();
-  const sink = new ShardingSink(pipeline.createProducers(), config.snaplen);
-  const source = new FileCaptureSource(config.pcap, sink, { replaySpeed: config.replaySpeed });
+  const { source, sink } = createSource(config, pipeline);
   const progress =
-    config.progress && !config.server
+    config.progress && !config.server && config.input === 'file' && sink
       ? new ProgressLine(() => ({ fraction: source.progress(), packets: sink.packets }))
       : null;
 
   let state: CaptureStatus['state'] = 'starting';
   const captureStatus = (): CaptureStatus => ({
-    mode: 'file',
+    mode: source.mode,
     state,
     startedAt: Date.now() - (performance.now() - started),
     sources: source.status(),
@@ -74,10 +73,13 @@ async function main(argv: string[]): Promise<number> {
     },
   });
 
-  // Input problems (missing file, wrong format) fail before anything listens.
+  // Input problems (missing file, wrong format, no privileges for the sockets) fail before
+  // anything listens.
   try {
     await source.open();
+    await writer?.start();
   } catch (err) {
+    source.stop();
     await pipeline.stop();
     throw err;
   }
@@ -130,6 +132,19 @@ async function main(argv: string[]): Promise<number> {
     const url = await server.start();
     process.stderr.write(`flowmatrix: API on ${url}/api/v1 (OpenAPI: ${url}/api/v1/openapi.json)\n`);
   }
+  // The capture sockets, files and the listening port are open: root is no longer needed.
+  // (Only live capture needs root; other modes run as whoever started them.)
+  if (config.dropTo && source.mode === 'live') {
+    const account = dropPrivileges(config.dropTo);
+    if (account) {
+      logger.info({ user: account.name, uid: account.uid, gid: account.gid }, 'dropped privileges');
+    }
+  }
+  if (source.mode === 'live') {
+    process.stderr.write(
+      `flowmatrix: capturing on ${source.totals().description} (${pipeline.shardCount} workers)\n`,
+    );
+  }
 
   let endCode: number = EndCode.eof;
   const timing = { readSeconds: 0 };
@@ -140,7 +155,6 @@ async function main(argv: string[]): Promise<number> {
   });
 
   try {
-    await writer?.start();
     progress?.start();
     state = 'running';
     await source.run();
@@ -149,7 +163,7 @@ async function main(argv: string[]): Promise<number> {
     state = endCode === EndCode.shutdown ? 'stopped' : 'finished';
     progress?.stop();
     if (server && endCode !== EndCode.shutdown) {
-      process.stderr.write('flowmatrix: capture files done; still serving the API (Ctrl-C to stop)\n');
+      process.stderr.write('flowmatrix: input done; still serving the API (Ctrl-C to stop)\n');
       await stop;
       state = 'stopped';
     }
@@ -165,11 +179,10 @@ async function main(argv: string[]): Promise<number> {
   if (!config.quiet) {
     process.stderr.write(
       formatSummary({
-        source: source.stats(),
+        source: source.totals(),
         pipeline: pipeline.counters(),
         seconds: timing.readSeconds || (performance.now() - started) / 1000,
         flowsOut: store.endedFlows,
-        damage: source.damage(),
       }) + '\n',
     );
   }

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { statSync } from 'node:fs';
 import { FlowmatrixError } from '../errors.js';
 import { CaptureFileReader, type CaptureFileStats } from './capture-file.js';
+import type { CaptureSource, SourceTotals } from './source.js';
 import type { CaptureSourceStatus } from './status.js';
 import { PacedSink } from './paced-sink.js';
 import type { PacketSink } from './packet-sink.js';
@@ -18,7 +19,8 @@ export interface FileSourceStats {
  * the sharding sink, then closes the rings. `open()` checks every file before anything is read,
  * so a typo in the last --pcap fails at once rather than after minutes of reading.
  */
-export class FileCaptureSource {
+export class FileCaptureSource implements CaptureSource {
+  readonly mode = 'file' as const;
   private readonly readers: CaptureFileReader[];
   private current = 0;
   private finished = false;
@@ -101,6 +103,23 @@ export class FileCaptureSource {
         problem: st.damage,
       };
     });
+  }
+
+  totals(): SourceTotals {
+    const st = this.stats();
+    const skips: Record<string, number> = {};
+    for (const f of st.files) {
+      for (const [k, v] of Object.entries(f.stats.skips)) if (v > 0) skips[k] = (skips[k] ?? 0) + v;
+    }
+    const n = this.paths.length;
+    return {
+      description: `${n} file${n === 1 ? '' : 's'}`,
+      packets: st.packets,
+      wireBytes: st.wireBytes,
+      skips,
+      drops: {},
+      warnings: this.damage(),
+    };
   }
 
   describe(): string {

@@ -6,8 +6,17 @@ import type { TrackerTimeouts } from '../workers/index.js';
 import { DEFAULT_TIMEOUTS } from '../workers/index.js';
 import { formatDuration, parseBytes, parseCount, parseDuration } from './durations.js';
 
+export type InputMode = 'file' | 'live' | 'demo';
+
 export interface CliConfig {
+  input: InputMode;
   pcap: string[];
+  /** Interfaces for live capture (the default route's when none is given). */
+  interfaces: string[];
+  bpf: string | null;
+  promisc: boolean;
+  /** Account to switch to once the sockets are open (root only); null keeps root. */
+  dropTo: string | null;
   workers: number;
   maxFlows: number;
   snaplen: number;
@@ -84,9 +93,10 @@ export function parseIdleTimeouts(text: string, base: TrackerTimeouts): TrackerT
 function usage(): string {
   const t = DEFAULT_TIMEOUTS;
   return [
-    'Usage: flowmatrix --pcap FILE [--pcap FILE ...] [options]',
+    'Usage: flowmatrix [--iface IF ... | --pcap FILE ... | --demo] [options]',
     '',
-    'Reads capture files (pcap or pcapng) through the flow pipeline and reports bidirectional flows.',
+    'Turns packets (live interfaces, pcap/pcapng files, or the demo generator) into bidirectional',
+    'flows: API and dashboard on --host:--port, NDJSON with --out, IPFIX export.',
     '',
     `Idle timeouts default to tcp=${formatDuration(t.idleTcpMs)},udp=${formatDuration(t.idleUdpMs)},` +
       `other=${formatDuration(t.idleOtherMs)},linger=${formatDuration(t.lingerMs)}; ` +
@@ -104,6 +114,31 @@ export async function parseArgs(argv: string[]): Promise<CliConfig> {
     .scriptName('flowmatrix')
     .usage(usage())
     .option('pcap', { type: 'string', array: true, describe: 'capture file to read (repeatable)' })
+    .option('iface', {
+      type: 'string',
+      array: true,
+      describe: "interface to capture on (repeatable; default: the default route's)",
+    })
+    .option('demo', {
+      type: 'boolean',
+      default: false,
+      describe: 'synthetic traffic in real time, no privileges needed',
+    })
+    .option('bpf', {
+      type: 'string',
+      describe: 'kernel filter for live capture (tcpdump syntax), e.g. "tcp port 443"',
+    })
+    .option('promisc', { type: 'boolean', default: true, describe: 'promiscuous mode (--no-promisc: off)' })
+    .option('user', {
+      type: 'string',
+      default: 'nobody',
+      describe: 'user to switch to after the sockets are open',
+    })
+    .option('drop-privileges', {
+      type: 'boolean',
+      default: true,
+      describe: 'switch to --user when started as root (--no-drop-privileges: keep root)',
+    })
     .option('workers', {
       type: 'string',
       describe: 'worker threads, one shard each (default: one per core)',
@@ -183,7 +218,17 @@ export async function parseArgs(argv: string[]): Promise<CliConfig> {
   if (a.help || a.version) return Promise.reject(new HelpShown());
 
   const pcap = (a.pcap ?? []).filter((p) => p !== '');
-  if (pcap.length === 0) bad('no input: give --pcap FILE (live capture on interfaces is not built yet)');
+  const interfaces = (a.iface ?? []).filter((p) => p !== '');
+  const inputs = [pcap.length > 0, interfaces.length > 0, a.demo].filter(Boolean).length;
+  if (inputs > 1) bad('give one input: --pcap FILE, --iface IF or --demo');
+  const input: InputMode = pcap.length > 0 ? 'file' : a.demo ? 'demo' : 'live';
+  if (a.bpf !== undefined && input !== 'live')
+    bad('--bpf applies to live capture (--iface); use --filter for flows');
+  if (a.bpf !== undefined && /(^|[\s(!])vlan\b/.test(a.bpf)) {
+    bad(
+      '--bpf: the kernel strips VLAN tags before the filter runs, so "vlan" never matches; filter flows instead (--filter "vlan 10")',
+    );
+  }
 
   let workers = availableParallelism();
   if (a.workers !== undefined) {
@@ -216,6 +261,7 @@ export async function parseArgs(argv: string[]): Promise<CliConfig> {
     }
   }
   const replaySpeed = a['replay-speed'] ?? null;
+  if (replaySpeed !== null && input !== 'file') bad('--replay-speed applies to --pcap');
   if (replaySpeed !== null && !(replaySpeed > 0 && replaySpeed <= 1e6))
     bad('--replay-speed: a positive number, e.g. 1 or 10');
 
@@ -241,7 +287,12 @@ export async function parseArgs(argv: string[]): Promise<CliConfig> {
   if (!LOG_LEVELS.includes(a['log-level'])) bad(`--log-level: one of ${LOG_LEVELS.join(', ')}`);
 
   return {
+    input,
     pcap,
+    interfaces,
+    bpf: a.bpf ?? null,
+    promisc: a.promisc,
+    dropTo: a['drop-privileges'] ? a.user : null,
     workers,
     maxFlows,
     snaplen,
