@@ -1,6 +1,7 @@
 import { communityId } from './community-id.js';
 import { EndCode, endReasonName, type FlowRecord, type TunnelInfo } from './record.js';
 import { formatAddress } from './address.js';
+import { exporters } from './exporters.js';
 import { TUNNEL_TYPE_NAMES } from '../workers/decode/packet.js';
 
 /**
@@ -36,6 +37,8 @@ export const FR = {
   icmpType: 139,
   icmpCode: 140,
   isIcmp: 141,
+  /** u16 id in the exporter registry (src/flow/exporters.ts); 0 = captured here. */
+  exporterId: 142,
 } as const;
 
 export interface FlowBatch {
@@ -140,6 +143,7 @@ export function decodeFlow(
     icmpCode: isIcmp ? c.u8(FR.icmpCode) : null,
     tunnel: c.tunnel(),
     ifIndex: c.u16(FR.ifIndex),
+    exporter: exporters.get(c.u16(FR.exporterId)),
   };
 }
 

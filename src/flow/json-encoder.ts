@@ -3,6 +3,7 @@ import { EndCode, END_REASONS } from './record.js';
 import { base64Into, sha1Short } from './sha1.js';
 import { communityIdMessage } from './community-id.js';
 import { TUNNEL_TYPE_NAMES } from '../workers/decode/packet.js';
+import { exporters } from './exporters.js';
 
 const Q = 0x22; // "
 const HEX = '0123456789abcdef';
@@ -122,6 +123,18 @@ export class FlowJsonEncoder {
     }
     this.ascii(',"ifIndex":');
     this.uint(view.getUint16(o + FR.ifIndex, true));
+    const exporter = exporters.get(view.getUint16(o + FR.exporterId, true));
+    if (exporter === null) {
+      this.ascii(',"exporter":null');
+    } else {
+      this.ascii(',"exporter":{"address":"');
+      this.ascii(exporter.address);
+      this.ascii('","domain":');
+      this.uint(exporter.domain);
+      this.ascii(',"protocol":"');
+      this.ascii(exporter.protocol);
+      this.ascii('"}');
+    }
     this.byte(0x7d);
     this.byte(0x0a);
   }

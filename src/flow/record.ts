@@ -1,3 +1,5 @@
+import type { ExporterInfo } from './exporters.js';
+
 /** The flow record contract of DESIGN.md: the same fields in NDJSON, REST, Socket.IO and IPFIX. */
 export const END_REASONS = ['idle', 'fin', 'rst', 'active-timeout', 'evicted', 'eof', 'shutdown'] as const;
 export type EndReason = (typeof END_REASONS)[number];
@@ -51,6 +53,8 @@ export interface FlowRecord {
   icmpCode: number | null;
   /** Outermost tunnel the flow was carried in, null when not tunnelled. */
   tunnel: TunnelInfo | null;
-  /** pcapng interface id or live ifindex of the first packet. */
+  /** pcapng interface id or live ifindex of the first packet (NetFlow/IPFIX: ingress interface). */
   ifIndex: number;
+  /** The NetFlow/IPFIX exporter the flow came from; null for flows captured here. */
+  exporter: ExporterInfo | null;
 }

@@ -120,6 +120,7 @@ export const schemas: Record<string, JsonSchema> = {
       'icmpCode',
       'tunnel',
       'ifIndex',
+      'exporter',
     ],
     additionalProperties: false,
     properties: {
@@ -149,7 +150,27 @@ export const schemas: Record<string, JsonSchema> = {
       icmpType: { type: ['integer', 'null'], minimum: 0, maximum: 255, description: 'ICMP flows only.' },
       icmpCode: { type: ['integer', 'null'], minimum: 0, maximum: 255, description: 'ICMP flows only.' },
       tunnel: { anyOf: [ref('TunnelInfo'), { type: 'null' }] },
-      ifIndex: { ...count, description: 'pcapng interface id or live ifindex of the first packet.' },
+      ifIndex: {
+        ...count,
+        description:
+          'pcapng interface id or live ifindex of the first packet (NetFlow/IPFIX: ingress interface).',
+      },
+      exporter: {
+        description: 'The NetFlow/IPFIX exporter the flow was received from; null for flows captured here.',
+        anyOf: [
+          {
+            type: 'object',
+            required: ['address', 'domain', 'protocol'],
+            additionalProperties: false,
+            properties: {
+              address: ipAddress,
+              domain: { ...count, description: 'IPFIX observation domain, NetFlow v9 source id, v5 engine.' },
+              protocol: { type: 'string', enum: ['ipfix', 'netflow-v9', 'netflow-v5', 'sflow'] },
+            },
+          },
+          { type: 'null' },
+        ],
+      },
     },
   },
 

@@ -41,6 +41,7 @@ function flow(over: Partial<FlowRecord> & Pick<FlowRecord, 'id'>): FlowRecord {
     icmpCode: null,
     tunnel: null,
     ifIndex: 0,
+    exporter: null,
     ...over,
   };
 }
