@@ -76,7 +76,9 @@ t.test('a full command line', async (t) => {
 });
 
 t.test('bad arguments are one coded error each', async (t) => {
-  await badArg(t, ['--no-server'], /no input/);
+  await badArg(t, ['--pcap', 'x', '--iface', 'eth0', '--no-server'], /give one input/);
+  await badArg(t, ['--demo', '--bpf', 'tcp', '--no-server'], /--bpf applies to live capture/);
+  await badArg(t, ['--iface', 'eth0', '--bpf', 'vlan 10', '--no-server'], /strips VLAN tags/);
   await badArg(t, ['--pcap', 'x', '--no-server', '--workers', '0'], /--workers/);
   await badArg(t, ['--pcap', 'x', '--no-server', '--workers', 'two'], /--workers/);
   await badArg(t, ['--pcap', 'x', '--no-server', '--max-flows', 'lots'], /--max-flows/);
