@@ -63,8 +63,8 @@ interface Shard {
   counters: Float64Array;
   table: FlowTable;
   phase: ShardPhase;
-  /** Set while a flush/snapshot must run after the current task. */
-  queued: (() => void) | null;
+  /** Flush/snapshot tasks waiting for the current task of this shard, in order. */
+  queued: (() => void)[];
 }
 
 const MAX_SHARDS = 64;
@@ -102,7 +102,8 @@ export class FlowPipeline {
   private pool: Piscina | null = null;
   private tick: NodeJS.Timeout | null = null;
   private snapshots: NodeJS.Timeout | null = null;
-  private snapshotting = false;
+  /** The snapshot round in flight, if any (stop waits for it before ending the pool). */
+  private snapshotting: Promise<void> | null = null;
   private stopping = false;
   private drainedWaiters: (() => void)[] = [];
   private taskErrors = 0;
@@ -149,7 +150,7 @@ export class FlowPipeline {
         counters: new Float64Array(buffers.counters),
         table: new FlowTable(buffers.table),
         phase: 'idle',
-        queued: null,
+        queued: [],
       });
     }
     this.pool = this.sharedPool ?? createShardPool(n);
@@ -157,7 +158,7 @@ export class FlowPipeline {
     this.tick = setInterval(() => this.onTick(), this.config.tickMs);
     this.tick.unref();
     if (this.config.snapshotMs > 0) {
-      this.snapshots = setInterval(() => void this.pushSnapshots(), this.config.snapshotMs);
+      this.snapshots = setInterval(() => this.pushSnapshots(), this.config.snapshotMs);
       this.snapshots.unref();
     }
   }
@@ -168,16 +169,13 @@ export class FlowPipeline {
   }
 
   /** Active flows changed since the last snapshot go to the listener (skipped while one runs). */
-  private async pushSnapshots(): Promise<void> {
+  private pushSnapshots(): void {
     if (this.snapshotting || this.stopping) return;
-    this.snapshotting = true;
-    try {
-      for (const b of await this.snapshot()) if (b.count > 0) this.onFlows(b);
-    } catch (err) {
-      this.onTaskError(err);
-    } finally {
-      this.snapshotting = false;
-    }
+    this.snapshotting = this.snapshot()
+      .catch((err: unknown) => this.onTaskError(err))
+      .finally(() => {
+        this.snapshotting = null;
+      });
   }
 
   /** One producer per shard, for a source that writes from the main thread (file reader). */
@@ -198,16 +196,14 @@ export class FlowPipeline {
     await Promise.all(this.shards.map((s) => this.runTask(s, 'flush', endCode)));
   }
 
-  /** Asks every shard for its active flows (records with state 'active'). */
-  async snapshot(): Promise<FlowBatch[]> {
-    const out: FlowBatch[] = [];
-    await Promise.all(
-      this.shards.map(async (s) => {
-        const buf = await this.runTask(s, 'snapshot', 0, false);
-        out.push({ buffer: buf, count: buf.byteLength / FLOW_REC_BYTES });
-      }),
-    );
-    return out;
+  /**
+   * Asks every shard for its active flows changed since the last snapshot and delivers them
+   * (records with state 'active'). Each shard's answer is delivered as soon as its task
+   * returns, before that shard's next task can run: a snapshot held back for the other shards
+   * could reach the listener after the same flow's ended record and revive it there.
+   */
+  async snapshot(): Promise<void> {
+    await Promise.all(this.shards.map((s) => this.runTask(s, 'snapshot', 0, false)));
   }
 
   async stop(): Promise<void> {
@@ -216,6 +212,7 @@ export class FlowPipeline {
     this.tick = null;
     if (this.snapshots) clearInterval(this.snapshots);
     this.snapshots = null;
+    if (this.snapshotting) await this.snapshotting;
     const pool = this.pool;
     this.pool = null;
     if (pool && pool !== this.sharedPool) await pool.destroy();
@@ -282,13 +279,7 @@ export class FlowPipeline {
       .catch((err: unknown) => this.onTaskError(err))
       .finally(() => {
         s.phase = 'idle';
-        if (s.queued) {
-          const q = s.queued;
-          s.queued = null;
-          q();
-          return;
-        }
-        this.watch(s);
+        if (!this.runQueued(s)) this.watch(s);
       });
   }
 
@@ -310,7 +301,7 @@ export class FlowPipeline {
         this.pool
           .run(this.task(s, kind, endCode))
           .then((buf: ArrayBuffer) => {
-            if (kind === 'flush') this.deliver(buf);
+            this.deliver(buf);
             resolve(buf);
           })
           .catch((err: unknown) => {
@@ -319,12 +310,20 @@ export class FlowPipeline {
           })
           .finally(() => {
             s.phase = markDrained && kind === 'flush' ? 'drained' : before === 'drained' ? 'drained' : 'idle';
-            if (s.phase === 'idle') this.watch(s);
+            if (!this.runQueued(s) && s.phase === 'idle') this.watch(s);
           });
       };
-      if (s.phase === 'running') s.queued = go;
+      if (s.phase === 'running') s.queued.push(go);
       else go();
     });
+  }
+
+  /** Starts the next task waiting for this shard, if any (one task per shard at a time). */
+  private runQueued(s: Shard): boolean {
+    const next = s.queued.shift();
+    if (!next) return false;
+    next();
+    return true;
   }
 
   private deliver(buf: ArrayBuffer): void {
