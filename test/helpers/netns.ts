@@ -234,3 +234,54 @@ export function trafgen(ns: string, dev: string, o: TrafgenOptions): SpawnSyncRe
     ...rate,
   ]);
 }
+
+/**
+ * Like createVethPair, with the interface names chosen by the caller (for benchmarks whose
+ * command lines name them, e.g. `--iface c0`): `ifA` in namespace A (capture side), `ifB` in
+ * namespace B (sending side). The names only have to be unique inside their namespace.
+ */
+export function createNamedVethPair(ifA: string, ifB: string): VethPair {
+  removeStale();
+  const n = counter++;
+  const nsA = `${PREFIX}${process.pid}-${n}-a`;
+  const nsB = `${PREFIX}${process.pid}-${n}-b`;
+  const destroy = (): void => {
+    run('ip', ['netns', 'del', nsA]);
+    run('ip', ['netns', 'del', nsB]);
+  };
+  try {
+    for (const ns of [nsA, nsB]) {
+      must('ip', ['netns', 'add', ns]);
+      must('ip', [
+        'netns',
+        'exec',
+        ns,
+        'sysctl',
+        '-qw',
+        'net.ipv6.conf.all.disable_ipv6=1',
+        'net.ipv6.conf.default.disable_ipv6=1',
+      ]);
+      must('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+    }
+    // Made inside the fresh namespaces (never in the root one, which may have these names).
+    must('ip', ['-n', nsB, 'link', 'add', ifB, 'type', 'veth', 'peer', 'name', ifA, 'netns', nsA]);
+    must('ip', ['-n', nsA, 'link', 'set', ifA, 'up']);
+    must('ip', ['-n', nsB, 'link', 'set', ifB, 'up']);
+    const a = linkInfo(nsA, ifA);
+    const b = linkInfo(nsB, ifB);
+    return {
+      nsA,
+      ifA,
+      ifIndexA: a.ifindex,
+      macA: a.address,
+      nsB,
+      ifB,
+      ifIndexB: b.ifindex,
+      macB: b.address,
+      destroy,
+    };
+  } catch (e) {
+    destroy();
+    throw e;
+  }
+}

@@ -1,5 +1,5 @@
 /**
- * Live capture (Linux): AF_PACKET TPACKET_V3 sockets with kernel fanout, written by native
+ * Live capture (Linux): AF_PACKET TPACKET_V3 sockets (kernel fanout between shards), written by native
  * threads straight into the shard rings (src/workers/ring). The addon is loaded lazily, so the
  * rest of the program never needs it.
  *
@@ -29,10 +29,15 @@
  * 2 multicast, 3 other host, 4 outgoing: packets this host sends are captured, as tcpdump
  * does), and the VLAN tag the kernel stripped in vlanTci with RecordFlag.vlanValid.
  *
- * Sharding: the kernel's symmetric flow hash picks the shard (not the file path's shardHash);
- * sockets join their group in shard order, so one flow seen on several interfaces lands in one
- * shard. With `defrag` (default) the kernel reassembles IPv4 fragments before hashing, and the
- * ring gets the reassembled datagram (one packet, wireLen the datagram's length).
+ * Sharding: with several shards, the sockets of an interface form a PACKET_FANOUT_CBPF group
+ * whose program (native FanoutHashBpf) hashes the IP address pair symmetrically: both
+ * directions of a flow and every fragment of a datagram land in one shard (a hash of the
+ * address pair, like the file path's shardHash, though not the same function; tunnels by their
+ * outer addresses). Sockets join in shard order, so one flow seen on several interfaces lands
+ * in one shard. With one shard no group is made (it would cost its demultiplexing on the CPU
+ * that receives every packet, for nothing to choose). With `defrag` (off by default) the kernel
+ * reassembles IPv4 fragments first, and the ring gets the reassembled datagram (one packet,
+ * wireLen the datagram's length) instead of the fragments.
  *
  * Interfaces that go down or disappear: their sockets fail with ENETDOWN; that is counted
  * (`errors`, `downEvents`), the other interfaces keep capturing, and every `rebindMs` the

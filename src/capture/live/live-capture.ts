@@ -1,8 +1,9 @@
 /**
  * Live capture into the shard rings: the TypeScript face of the native engine
  * (src/capture/native). Per shard ring one native thread; per (interface, shard) one AF_PACKET
- * TPACKET_V3 socket, the sockets of an interface in one PACKET_FANOUT_HASH group, so the kernel
- * shards by flow (both directions of a flow to one shard). No JS runs per packet: the threads
+ * TPACKET_V3 socket; with several shards the sockets of an interface form one fanout group
+ * whose BPF program hashes the address pair, so the kernel shards by flow (both directions
+ * and all fragments of a flow to one shard). No JS runs per packet: the threads
  * write records into the rings exactly as RingProducer does, and the only JS call is a
  * coalesced wake-up after publishes (at most one per event-loop turn), which notifies the
  * rings' waiters as RingProducer.publish would.

@@ -20,7 +20,11 @@ export interface LiveCaptureOptions {
   retireMs?: number;
   /** Skip packets this host sends (PACKET_IGNORE_OUTGOING). Default false: captured, as tcpdump does. */
   ignoreOutgoing?: boolean;
-  /** PACKET_FANOUT_FLAG_DEFRAG: IPv4 fragments are reassembled before sharding. Default true. */
+  /**
+   * PACKET_FANOUT_FLAG_DEFRAG: the kernel reassembles IPv4 fragments and the rings get the
+   * datagrams, not the fragments. Default false: fragments arrive as on the wire (as in files)
+   * and stay together anyway (the shard is a hash of the address pair).
+   */
   defrag?: boolean;
   /** How often an interface that went down is checked for coming back, ms. Default 1000. */
   rebindMs?: number;
@@ -31,7 +35,7 @@ export const LIVE_DEFAULTS = {
   blockCount: 64,
   retireMs: 10,
   ignoreOutgoing: false,
-  defrag: true,
+  defrag: false,
   rebindMs: 1000,
 } as const;
 

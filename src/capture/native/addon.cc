@@ -122,7 +122,7 @@ CaptureConfig ParseConfig(Isolate* isolate, Local<Object> o) {
   c.socket.retire_ms = GetUint(isolate, o, "retireMs", 10, 1, 10000);
   c.socket.promisc = GetBool(isolate, o, "promisc", true);
   c.socket.ignore_outgoing = GetBool(isolate, o, "ignoreOutgoing", false);
-  c.defrag = GetBool(isolate, o, "defrag", true);
+  c.defrag = GetBool(isolate, o, "defrag", false);
   c.rebind_ms = GetUint(isolate, o, "rebindMs", 1000, 10, 600000);
   Local<Value> bpf = Get(isolate, o, "bpf");
   if (!bpf->IsUndefined() && !bpf->IsNull()) {

@@ -32,4 +32,11 @@ std::vector<BpfInsn> AcceptAllBpf(uint32_t snaplen);
 // group, and while stopping, so no packet is taken outside those moments.
 std::vector<BpfInsn> DropAllBpf();
 
+// The PACKET_FANOUT_CBPF program that picks a packet's shard (the kernel takes its return value
+// modulo the group size): a symmetric hash of the IP address pair only (IPv4 or IPv6, after at
+// most one VLAN tag left in the frame), so both directions of a flow and every fragment of a
+// datagram (later fragments carry no ports) go to one shard without reassembly, as the file
+// path's shardHash does. Anything else (ARP, MPLS, ...) goes to shard 0.
+std::vector<BpfInsn> FanoutHashBpf();
+
 }  // namespace flowmatrix

@@ -15,7 +15,9 @@ struct CaptureConfig {
   uint32_t snaplen = 512;
   SocketOptions socket;
   std::string bpf;  // empty: no filter
-  bool defrag = true;
+  // PACKET_FANOUT_FLAG_DEFRAG: the kernel reassembles IPv4 fragments (the sockets receive
+  // datagrams, not fragments). Off by default: the workers handle fragments, as in files.
+  bool defrag = false;
   // How often a down interface is checked for coming back.
   uint32_t rebind_ms = 1000;
   // libpcap sonames to try (tests); empty for the defaults.

@@ -153,8 +153,14 @@ void PacketSocket::Open(const InterfaceInfo& iface, const SocketOptions& opts) {
 }
 
 int PacketSocket::JoinFanout(int group, bool defrag) {
-  // DEFRAG: the kernel reassembles IPv4 fragments before hashing, so every fragment of a
-  // datagram reaches the same shard (the reassembled datagram is what the socket receives).
+  // PACKET_FANOUT_CBPF: the group's classic BPF program (FanoutHashBpf, JIT-compiled) hashes
+  // the IP address pair, and the kernel takes it modulo the group size. PACKET_FANOUT_HASH
+  // costs more on the CPU that receives the packet (a full flow dissection and a siphash of
+  // the 5-tuple per packet, plus IPv4 reassembly to keep fragments together: about 0.1 us per
+  // packet more here, see bench/README.md); the address pair keeps every fragment of a datagram
+  // with its flow without reassembly, as the file path's shardHash does.
+  // DEFRAG (opt-in): the kernel reassembles IPv4 fragments before the program runs, and the
+  // socket receives the reassembled datagram instead of the fragments.
   uint32_t flags = defrag ? PACKET_FANOUT_FLAG_DEFRAG : 0;
   uint32_t id = 0;
   if (group < 0) {
@@ -162,11 +168,20 @@ int PacketSocket::JoinFanout(int group, bool defrag) {
   } else {
     id = static_cast<uint32_t>(group) & 0xffff;
   }
-  uint32_t val = id | ((PACKET_FANOUT_HASH | flags) << 16);
+  uint32_t val = id | ((PACKET_FANOUT_CBPF | flags) << 16);
   if (setsockopt(fd_, SOL_PACKET, PACKET_FANOUT, &val, sizeof val) != 0) {
-    Fail("INTERNAL", "cannot join the PACKET_FANOUT_HASH group", errno);
+    Fail("INTERNAL", "cannot join the PACKET_FANOUT_CBPF group", errno);
   }
   if (group >= 0) return group;
+  // One program per group, attached through its first member (until then the group sends
+  // everything to member 0, and every member still drops all: see OpenInterface).
+  const std::vector<BpfInsn> program = FanoutHashBpf();
+  sock_fprog prog;
+  prog.len = static_cast<unsigned short>(program.size());
+  prog.filter = reinterpret_cast<sock_filter*>(const_cast<BpfInsn*>(program.data()));
+  if (setsockopt(fd_, SOL_PACKET, PACKET_FANOUT_DATA, &prog, sizeof prog) != 0) {
+    Fail("INTERNAL", "cannot attach the fanout program (PACKET_FANOUT_DATA)", errno);
+  }
   uint32_t got = 0;
   socklen_t len = sizeof got;
   if (getsockopt(fd_, SOL_PACKET, PACKET_FANOUT, &got, &len) != 0) {

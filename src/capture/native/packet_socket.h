@@ -1,5 +1,6 @@
-// One AF_PACKET socket with a TPACKET_V3 receive ring, bound to one interface and joined to
-// that interface's PACKET_FANOUT_HASH group. Owned by one thread at a time.
+// One AF_PACKET socket with a TPACKET_V3 receive ring, bound to one interface and, when the
+// interface has several shards, joined to that interface's fanout group. Owned by one thread
+// at a time.
 #pragma once
 
 #include <linux/if_packet.h>
@@ -41,8 +42,10 @@ class PacketSocket {
   // nothing until SetFilter). Throws CaptureError (PERMISSION without CAP_NET_RAW).
   void Open(const InterfaceInfo& iface, const SocketOptions& opts);
 
-  // Joins the interface's fanout group; `group` < 0 creates a new group with a kernel-chosen
-  // id (PACKET_FANOUT_FLAG_UNIQUEID: unique among all processes). Returns the group id.
+  // Joins the interface's fanout group (PACKET_FANOUT_CBPF with FanoutHashBpf: the shard is a
+  // hash of the IP address pair); `group` < 0 creates a new group with a kernel-chosen id
+  // (PACKET_FANOUT_FLAG_UNIQUEID: unique among all processes) and attaches the program.
+  // `defrag`: PACKET_FANOUT_FLAG_DEFRAG. Returns the group id.
   int JoinFanout(int group, bool defrag);
 
   // Replaces the socket filter (SO_ATTACH_FILTER swaps atomically).
