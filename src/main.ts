@@ -3,11 +3,11 @@ import { pino } from 'pino';
 import { createSource, dropPrivileges, type CaptureStatus } from './capture/index.js';
 import { HelpShown, parseArgs, ProgressLine, formatSummary, type CliConfig } from './cli/index.js';
 import { FlowmatrixError, isFlowmatrixError } from './errors.js';
-import { NdjsonWriter } from './export/index.js';
+import { FlowExchange, NdjsonWriter } from './export/index.js';
 import { compileFilter } from './filter/index.js';
 import { EndCode } from './flow/record.js';
 import { piscinaSource, pipelineSource, PrometheusMetrics, SystemMetricsCollector } from './metrics/index.js';
-import { ApiServer, checkListenPolicy, createApp } from './server/index.js';
+import { ApiServer, checkListenPolicy, createApp, RealtimeHub, serveDashboard } from './server/index.js';
 import { FlowStore } from './store/index.js';
 import { version } from './version.js';
 import { FlowPipeline, defaultPipelineConfig } from './workers/index.js';
@@ -52,9 +52,14 @@ async function main(argv: string[]): Promise<number> {
   );
   const writer = config.out ? new NdjsonWriter(config.out, config.outFilter) : null;
   if (writer) store.onBatch((_batch, cursor) => writer.writeBatch(cursor));
+  // IPFIX/NetFlow: ended flows out to --ipfix-export; flows collected on --ipfix-listen in.
+  const exchange = new FlowExchange(config.ipfix, store);
 
   pipeline.start();
-  const { source, sink } = createSource(config, pipeline);
+  const { source, sink } =
+    config.input === 'collector'
+      ? { source: exchange.source(pipeline), sink: null }
+      : createSource({ ...config, input: config.input }, pipeline);
   const progress =
     config.progress && !config.server && config.input === 'file' && sink
       ? new ProgressLine(() => ({ fraction: source.progress(), packets: sink.packets }))
@@ -78,8 +83,10 @@ async function main(argv: string[]): Promise<number> {
   try {
     await source.open();
     await writer?.start();
+    await exchange.start();
   } catch (err) {
     source.stop();
+    await exchange.stop();
     await pipeline.stop();
     throw err;
   }
@@ -102,6 +109,17 @@ async function main(argv: string[]): Promise<number> {
     });
     collector = c;
     const prometheus = new PrometheusMetrics(c);
+    const dashboard = serveDashboard();
+    if (!dashboard.available) logger.warn({ dir: dashboard.root }, 'dashboard not built (npm run build)');
+    const hub = new RealtimeHub(
+      { store, compileFilter, metrics: c, observer: prometheus },
+      {
+        authToken: config.http.authToken,
+        corsOrigins: config.http.corsOrigins,
+        maxRate: config.http.pushRate,
+        logger,
+      },
+    );
     const handle = createApp(
       {
         store,
@@ -124,13 +142,23 @@ async function main(argv: string[]): Promise<number> {
         corsOrigins: config.http.corsOrigins,
         rateLimit: config.http.rateLimit,
         logger,
+        dashboard: dashboard.handler,
       },
     );
     server = new ApiServer(handle, { host: config.http.host, port: config.http.port });
+    hub.attach(server.server);
+    // The API server's stop() begins with the app handle's close(): live connections go first.
+    const closeApp = handle.close;
+    handle.close = () => {
+      void hub.stop();
+      closeApp();
+    };
     c.start();
     prometheus.start();
+    hub.start();
     const url = await server.start();
     process.stderr.write(`flowmatrix: API on ${url}/api/v1 (OpenAPI: ${url}/api/v1/openapi.json)\n`);
+    process.stderr.write(`flowmatrix: dashboard on ${url}/\n`);
   }
   // The capture sockets, files and the listening port are open: root is no longer needed.
   // (Only live capture needs root; other modes run as whoever started them.)
@@ -172,6 +200,7 @@ async function main(argv: string[]): Promise<number> {
     await server?.stop();
     collector?.stop();
     await pipeline.stop();
+    await exchange.stop();
     await writer?.stop();
   }
   if (pipeline.error) throw new FlowmatrixError('INTERNAL', `a worker failed: ${pipeline.error.message}`);

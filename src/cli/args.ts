@@ -1,12 +1,15 @@
 import { availableParallelism } from 'node:os';
 import yargs from 'yargs';
 import { FlowmatrixError } from '../errors.js';
+import type { ExchangeOptions } from '../export/exchange.js';
+import { parseExportTarget, parseListenAddress } from '../export/ipfix/target-spec.js';
 import { compileFilter, isFilterSyntaxError, type CompiledFilter } from '../filter/index.js';
 import type { TrackerTimeouts } from '../workers/index.js';
 import { DEFAULT_TIMEOUTS } from '../workers/index.js';
 import { formatDuration, parseBytes, parseCount, parseDuration } from './durations.js';
 
-export type InputMode = 'file' | 'live' | 'demo';
+/** 'collector': only --ipfix-listen, no packet input (flows arrive as NetFlow/IPFIX). */
+export type InputMode = 'file' | 'live' | 'demo' | 'collector';
 
 export interface CliConfig {
   input: InputMode;
@@ -33,6 +36,8 @@ export interface CliConfig {
   maxMemoryBytes: number;
   metricsIntervalMs: number;
   logLevel: string;
+  /** IPFIX/NetFlow export and collection. */
+  ipfix: ExchangeOptions;
 }
 
 export interface HttpOptions {
@@ -42,11 +47,14 @@ export interface HttpOptions {
   insecure: boolean;
   corsOrigins: string[];
   rateLimit: { windowMs: number; max: number } | null;
+  /** Most Socket.IO updates per second per client and topic (--push-rate). */
+  pushRate: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 const MAX_WORKERS = 64;
+const MAX_PUSH_RATE = 50;
 
 function bad(message: string): never {
   throw new FlowmatrixError('BAD_ARGUMENT', message);
@@ -186,6 +194,11 @@ export async function parseArgs(argv: string[]): Promise<CliConfig> {
       default: '1200/1m',
       describe: 'API requests per client: N/DURATION, or off',
     })
+    .option('push-rate', {
+      type: 'number',
+      default: 4,
+      describe: 'most live updates per second per dashboard/Socket.IO client and topic',
+    })
     .option('retention', {
       type: 'string',
       default: '60m',
@@ -201,6 +214,42 @@ export async function parseArgs(argv: string[]): Promise<CliConfig> {
       type: 'string',
       default: 'info',
       describe: 'JSON log level on stderr (warn, info, debug, silent)',
+    })
+    .option('ipfix-export', {
+      type: 'string',
+      array: true,
+      describe:
+        'export ended flows to a collector: HOST:PORT (UDP), tcp://HOST:PORT or HOST:PORT/tcp (repeatable)',
+    })
+    .option('ipfix-biflow', {
+      type: 'boolean',
+      default: false,
+      describe: 'one RFC 5103 biflow record per flow instead of one record per direction',
+    })
+    .option('export-format', {
+      type: 'string',
+      default: 'ipfix',
+      describe: 'ipfix or v9 (NetFlow v9, UDP only)',
+    })
+    .option('observation-domain', {
+      type: 'string',
+      default: '1',
+      describe: 'IPFIX observation domain id / v9 source id of the export',
+    })
+    .option('template-refresh', {
+      type: 'string',
+      default: '60s',
+      describe: 'UDP export: templates resent this often',
+    })
+    .option('export-mtu', { type: 'number', default: 1400, describe: 'largest export message (bytes)' })
+    .option('ipfix-listen', {
+      type: 'string',
+      describe: 'collect NetFlow v5/v9, IPFIX and sFlow on [HOST:]PORT (UDP, and TCP for IPFIX)',
+    })
+    .option('template-timeout', {
+      type: 'string',
+      default: '30m',
+      describe: 'collector: UDP templates not refreshed this long are forgotten',
     })
     .option('progress', { type: 'boolean', describe: 'show progress (default: when stderr is a TTY)' })
     .option('quiet', { type: 'boolean', default: false, describe: 'no summary on stderr' })
@@ -221,7 +270,15 @@ export async function parseArgs(argv: string[]): Promise<CliConfig> {
   const interfaces = (a.iface ?? []).filter((p) => p !== '');
   const inputs = [pcap.length > 0, interfaces.length > 0, a.demo].filter(Boolean).length;
   if (inputs > 1) bad('give one input: --pcap FILE, --iface IF or --demo');
-  const input: InputMode = pcap.length > 0 ? 'file' : a.demo ? 'demo' : 'live';
+  const ipfix = ipfixOptions(a, args);
+  const input: InputMode =
+    pcap.length > 0
+      ? 'file'
+      : a.demo
+        ? 'demo'
+        : interfaces.length > 0 || ipfix.listen === null
+          ? 'live'
+          : 'collector';
   if (a.bpf !== undefined && input !== 'live')
     bad('--bpf applies to live capture (--iface); use --filter for flows');
   if (a.bpf !== undefined && /(^|[\s(!])vlan\b/.test(a.bpf)) {
@@ -277,6 +334,9 @@ export async function parseArgs(argv: string[]): Promise<CliConfig> {
       bad('--rate-limit: N/DURATION (e.g. 1200/1m) or off');
     rateLimit = { windowMs, max: Number(m[1]) };
   }
+  const pushRate = a['push-rate'];
+  if (!(pushRate > 0 && pushRate <= MAX_PUSH_RATE))
+    bad(`--push-rate: updates per second, above 0 and at most ${MAX_PUSH_RATE} (e.g. 4)`);
   const retentionMs = durationOption('retention', a.retention);
   if (retentionMs < 60_000) bad('--retention: at least 1m');
   const maxMemoryBytes = parseBytes(a['max-memory']);
@@ -310,11 +370,81 @@ export async function parseArgs(argv: string[]): Promise<CliConfig> {
       insecure: a.insecure,
       corsOrigins: (a['cors-origin'] ?? []).filter((o) => o !== ''),
       rateLimit,
+      pushRate,
     },
     retentionMs,
     maxMemoryBytes,
     metricsIntervalMs,
     logLevel: a['log-level'],
+    ipfix,
+  };
+}
+
+interface IpfixArgs {
+  'ipfix-export'?: string[];
+  'ipfix-biflow': boolean;
+  'export-format': string;
+  'observation-domain': string;
+  'template-refresh': string;
+  'export-mtu': number;
+  'ipfix-listen'?: string;
+  'template-timeout': string;
+}
+
+/** The IPFIX/NetFlow options; `args` tells which were given (options that need another are refused without it). */
+function ipfixOptions(a: IpfixArgs, args: string[]): ExchangeOptions {
+  const targets = (a['ipfix-export'] ?? [])
+    .filter((x) => x !== '')
+    .map((text) => {
+      const t = parseExportTarget(text);
+      if (typeof t === 'string') bad(`--ipfix-export: ${t}`);
+      return t;
+    });
+  const format = a['export-format'];
+  if (format !== 'ipfix' && format !== 'v9') bad('--export-format: ipfix or v9');
+  const exporting = targets.length > 0;
+  const given = (name: string): boolean =>
+    args.some((x) => x === `--${name}` || x.startsWith(`--${name}=`) || x === `--no-${name}`);
+  if (!exporting) {
+    for (const name of [
+      'ipfix-biflow',
+      'export-format',
+      'observation-domain',
+      'template-refresh',
+      'export-mtu',
+    ]) {
+      if (given(name)) bad(`--${name} applies to --ipfix-export: give a collector too`);
+    }
+  }
+  if (format === 'v9' && a['ipfix-biflow'])
+    bad('--ipfix-biflow needs --export-format ipfix (RFC 5103 uses enterprise elements, which v9 lacks)');
+  if (format === 'v9' && targets.some((t) => t.transport === 'tcp'))
+    bad('--export-format v9 is UDP only (v9 has no length field to frame a TCP stream): use ipfix for TCP');
+  const domainText = a['observation-domain'];
+  const domain = Number(domainText);
+  if (!/^\d+$/.test(domainText) || domain > 0xffffffff)
+    bad('--observation-domain: an integer from 0 to 4294967295');
+  const refreshMs = durationOption('template-refresh', a['template-refresh']);
+  if (refreshMs < 1000) bad('--template-refresh: at least 1s');
+  const mtu = a['export-mtu'];
+  if (!Number.isInteger(mtu) || mtu < 256 || mtu > 65_507) bad('--export-mtu: an integer from 256 to 65507');
+  let listen: ExchangeOptions['listen'] = null;
+  if (a['ipfix-listen'] !== undefined) {
+    const l = parseListenAddress(a['ipfix-listen']);
+    if (typeof l === 'string') bad(`--ipfix-listen: ${l}`);
+    listen = l;
+  }
+  const templateTimeoutMs = durationOption('template-timeout', a['template-timeout']);
+  if (listen === null && given('template-timeout')) bad('--template-timeout applies to --ipfix-listen');
+  return {
+    export: targets,
+    format,
+    biflow: a['ipfix-biflow'],
+    observationDomain: domain,
+    templateRefreshMs: refreshMs,
+    mtu,
+    listen,
+    templateTimeoutMs,
   };
 }
 

@@ -31,7 +31,8 @@ export interface AppHandle {
  * The REST API: /api/v1 (see the OpenAPI document) and the Prometheus /metrics. Order matters:
  * request id and access log first so every answer has both; security headers, CORS (so a
  * browser can read errors too) and the rate limit before authentication (so failed attempts are
- * limited); routes; then 404 and the problem+json error handler.
+ * limited); the dashboard's static files (when given: they need no token); routes; then 404 and
+ * the problem+json error handler.
  */
 export function createApp(deps: ServerDeps, options: Partial<AppOptions> = {}): AppHandle {
   const o: AppOptions = { ...DEFAULT_APP_OPTIONS, logger: pino({ enabled: false }), ...options };
@@ -64,6 +65,7 @@ export function createApp(deps: ServerDeps, options: Partial<AppOptions> = {}): 
   }
   if (limiter) app.use(limiter.middleware);
   app.use(queryLimit(o.maxQueryBytes));
+  if (o.dashboard) app.use(o.dashboard);
   if (o.authToken) {
     const open = new Set(
       listOperations(document)

@@ -1,3 +1,4 @@
+import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { CaptureStatus } from '../capture/status.js';
 import type { FlowMatcher, FlowStoreReader } from '../store/types.js';
@@ -73,6 +74,12 @@ export interface AppOptions {
   logger: Logger;
   /** Express's 'trust proxy' setting (client address for rate limits and logs). */
   trustProxy: boolean | number | string | string[];
+  /**
+   * Serves the dashboard (src/server/static.ts) on the paths that are not the API's, /metrics
+   * or Socket.IO's; mounted before authentication (the page asks for the token itself) and
+   * before the 404 handler. null: none.
+   */
+  dashboard: RequestHandler | null;
 }
 
 export const DEFAULT_APP_OPTIONS: Omit<AppOptions, 'logger'> = {
@@ -82,4 +89,5 @@ export const DEFAULT_APP_OPTIONS: Omit<AppOptions, 'logger'> = {
   maxBodyBytes: 64 * 1024,
   maxQueryBytes: 8 * 1024,
   trustProxy: false,
+  dashboard: null,
 };

@@ -15,3 +15,5 @@ export {
 export { authTokenFrom, checkListenPolicy, isLoopbackHost, type ListenPolicy } from './listen-policy.js';
 export { API_PREFIX, createOpenApiDocument } from './openapi.js';
 export { ApiServer, type HttpServerConfig } from './http-server.js';
+export { DASHBOARD_CSP, defaultDashboardDir, serveDashboard, type DashboardHandler } from './static.js';
+export { RealtimeHub, type HubDeps, type HubOptions, type HubStats } from './realtime/index.js';
