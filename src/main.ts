@@ -105,6 +105,7 @@ async function main(argv: string[]): Promise<number> {
           return pool ? piscinaSource(pool)() : { threads: 0, queueSize: 0, completed: 0, utilization: 0 };
         },
         store: () => store.stats(),
+        export: exchange.exporter || exchange.collector ? () => exchange.stats() : undefined,
       },
     });
     collector = c;
@@ -212,6 +213,7 @@ async function main(argv: string[]): Promise<number> {
         pipeline: pipeline.counters(),
         seconds: timing.readSeconds || (performance.now() - started) / 1000,
         flowsOut: store.endedFlows,
+        exchange: exchange.stats(),
       }) + '\n',
     );
   }

@@ -1,4 +1,5 @@
 import type { SourceTotals } from '../capture/source.js';
+import type { ExchangeStats } from '../export/index.js';
 import type { FlowPipeline } from '../workers/index.js';
 import { bytes, counts, int, rate } from './format.js';
 
@@ -7,6 +8,8 @@ export interface RunSummary {
   pipeline: ReturnType<FlowPipeline['counters']>;
   seconds: number;
   flowsOut: number;
+  /** IPFIX/NetFlow export and collection (FlowExchange.stats()), when on. */
+  exchange?: ExchangeStats;
 }
 
 /** The end-of-run report on stderr: what was read, what came out, what was lost and why. */
@@ -34,5 +37,41 @@ export function formatSummary(s: RunSummary): string {
   if (skipText !== 'none') lines.push(`  reader skipped: ${skipText}`);
   for (const d of s.source.warnings) lines.push(`  warning: ${d}`);
   if (t.taskErrors > 0) lines.push(`  worker task errors: ${int(t.taskErrors)}`);
+  if (s.exchange) lines.push(...exchangeLines(s.exchange));
   return lines.join('\n');
+}
+
+/** Export: one line for what was built, one per target for what left and what was lost. Collection: one line. */
+function exchangeLines(x: ExchangeStats): string[] {
+  const lines: string[] = [];
+  const e = x.exporter;
+  if (e) {
+    lines.push(
+      `  export (${e.format === 'v9' ? 'NetFlow v9' : 'IPFIX'}${e.biflow ? ' biflow' : ''}): ` +
+        `${int(e.flows)} flows as ${int(e.records)} records in ${int(e.messages)} messages (${bytes(e.bytes)})`,
+    );
+    for (const tg of e.targets) {
+      let line =
+        `  export to ${tg.target}: ${int(tg.records)} records queued, ` +
+        `${int(tg.sentMessages)} messages sent (${bytes(tg.sentBytes)}); drops: ${counts(tg.drops)}`;
+      const dm = tg.droppedMessages;
+      if (dm > 0) line += ` (in ${int(dm)} message${dm === 1 ? '' : 's'})`;
+      if (tg.sendErrors > 0) line += `; send errors: ${int(tg.sendErrors)}`;
+      if (tg.disconnects > 0) line += `; disconnects: ${int(tg.disconnects)}`;
+      const lost = tg.droppedMessages > 0 || tg.sendErrors > 0 || tg.disconnects > 0;
+      if (lost && tg.lastError) line += ` (last error: ${tg.lastError})`;
+      lines.push(line);
+    }
+  }
+  const c = x.collector;
+  if (c) {
+    const messages = Object.values(c.messages).reduce((a, b) => a + b, 0);
+    let line =
+      `  collector: ${int(c.flows)} flows from ${int(messages)} messages` +
+      (messages > 0 ? ` (${counts(c.messages)}); ` : '; ') +
+      `drops: ${counts(c.drops)}; sequence gaps: ${int(c.sequenceGaps)}`;
+    if (c.sampledFlows > 0) line += `; sampled flows scaled up: ${int(c.sampledFlows)}`;
+    lines.push(line);
+  }
+  return lines;
 }

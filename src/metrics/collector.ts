@@ -7,6 +7,7 @@ import {
   type CpuUsageReading,
 } from './config.js';
 import { EventLoopProbe } from './event-loop.js';
+import { exportSection } from './export-section.js';
 import { SampleRing } from './history.js';
 import type { ProcStat } from './procfs.js';
 import { RateTracker } from './rates.js';
@@ -19,7 +20,7 @@ export type SampleListener = (sample: SystemSample) => void;
 
 /**
  * Samples system and process CPU and memory (/proc), the event loop, the worker pool and the
- * injected capture, pipeline and store sources every `intervalMs` into a fixed-size history
+ * injected capture, pipeline, store and export sources every `intervalMs` into a fixed-size history
  * covering `historyMs`. Constructing it starts nothing; `start()` takes a first sample and arms
  * an unref'd timer, `stop()` disarms it and the event-loop monitor.
  */
@@ -149,6 +150,7 @@ export class SystemMetricsCollector {
       capture: this.section('capture', sources.capture, (v) => captureSection(v, this.rates, mono)),
       pipeline: this.section('pipeline', sources.pipeline, (v) => pipelineSection(v, this.rates, mono)),
       store: this.section('store', sources.store, (v) => storeSection(v, this.rates, mono)),
+      export: this.section('export', sources.export, (v) => exportSection(v, this.rates, mono)),
       rates: headlineRates(null, null),
       collector: { samples: 0, sourceErrors: {}, durationMs: 0 },
     };

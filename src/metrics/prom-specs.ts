@@ -1,33 +1,11 @@
+import { EXPORT_METRICS } from './prom-export-specs.js';
+import { byIndex, byKey, counter, gauge, one, type SampleMetricSpec, type Series } from './prom-spec-kit.js';
 import type { SystemSample } from './types.js';
 
-/**
- * What each sample-fed Prometheus metric reads from a sample. Names are without the prefix.
- * Counters mirror cumulative numbers (kept monotonic by the registry); gauges are levels.
- * `read` returns the series of a sample, or null when that part of the sample is absent.
- */
-export type Labels = Record<string, string>;
+export type { Labels, SampleMetricSpec, Series } from './prom-spec-kit.js';
 
-export interface Series {
-  labels: Labels;
-  value: number;
-}
-
-export interface SampleMetricSpec {
-  name: string;
-  help: string;
-  type: 'counter' | 'gauge';
-  labelNames: string[];
-  read(s: SystemSample): Series[] | null;
-}
-
-const one = (value: number | null | undefined): Series[] | null =>
-  value === null || value === undefined ? null : [{ labels: {}, value }];
-
-const byKey = (label: string, r: Record<string, number>): Series[] =>
-  Object.entries(r).map(([k, value]) => ({ labels: { [label]: k }, value }));
-
-const byIndex = (label: string, a: number[]): Series[] =>
-  a.map((value, i) => ({ labels: { [label]: String(i) }, value }));
+// What each sample-fed Prometheus metric reads from a sample (the helpers are in
+// prom-spec-kit.ts, export and collection in prom-export-specs.ts).
 
 /** Pipeline totals shown under their own metric; every other total goes to pipeline_events_total. */
 const FRAGMENT_KINDS: Record<string, string> = {
@@ -51,20 +29,6 @@ const NAMED_TOTALS = new Set([
 function total(s: SystemSample, name: string): Series[] | null {
   return one(s.pipeline?.totals[name]);
 }
-
-const counter = (
-  name: string,
-  help: string,
-  labelNames: string[],
-  read: SampleMetricSpec['read'],
-): SampleMetricSpec => ({ name, help, type: 'counter', labelNames, read });
-
-const gauge = (
-  name: string,
-  help: string,
-  labelNames: string[],
-  read: SampleMetricSpec['read'],
-): SampleMetricSpec => ({ name, help, type: 'gauge', labelNames, read });
 
 const CAPTURE: SampleMetricSpec[] = [
   counter('capture_packets_total', 'Packets captured, by source (interface or file).', ['source'], (s) =>
@@ -300,6 +264,7 @@ export const SAMPLE_METRICS: readonly SampleMetricSpec[] = [
   ...PIPELINE,
   ...WORKERS,
   ...STORE,
+  ...EXPORT_METRICS,
   ...SYSTEM,
   ...COLLECTOR,
 ];

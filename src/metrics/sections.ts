@@ -17,9 +17,9 @@ import type {
  * read as 0 (fields), so a confused source cannot put NaN into the history or a scrape.
  */
 
-const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0);
+export const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0);
 
-function cleanRecord(r: Record<string, number> | undefined): Record<string, number> {
+export function cleanRecord(r: Record<string, number> | undefined): Record<string, number> {
   const out: Record<string, number> = {};
   if (!r || typeof r !== 'object') return out;
   for (const [k, v] of Object.entries(r))
@@ -29,7 +29,7 @@ function cleanRecord(r: Record<string, number> | undefined): Record<string, numb
 
 const cleanArray = (a: number[] | undefined): number[] => (Array.isArray(a) ? a.map(num) : []);
 
-const sum = (r: Record<string, number>): number => Object.values(r).reduce((s, v) => s + v, 0);
+export const sum = (r: Record<string, number>): number => Object.values(r).reduce((s, v) => s + v, 0);
 
 export function captureSection(
   raw: CaptureSourceCounters[],

@@ -61,6 +61,80 @@ export type StoreCounters = Pick<
 > &
   Partial<Pick<StoreStats, 'maxBytes' | 'ingestedBatches' | 'retentionMs'>>;
 
+/** One export target (`--ipfix-export`), cumulative since the exporter started. */
+export interface ExportTargetCounters {
+  /** The target spec as text (`udp://host:port`, `tcp://[v6]:port`; Prometheus label `target`). */
+  target: string;
+  transport: string;
+  /** Transport state (`ready`, `connected`, `connecting`, `backoff`, …). */
+  state: string;
+  /** Data records and messages accepted into the target's queue. */
+  records: number;
+  messages: number;
+  templateSends: number;
+  /** Messages and bytes handed to the kernel. */
+  sentMessages: number;
+  sentBytes: number;
+  sendErrors: number;
+  connects: number;
+  disconnects: number;
+  /** Bytes waiting in the socket's queue (a level), and its bound. */
+  queuedBytes: number;
+  queueLimitBytes: number;
+  /** Data records dropped before the socket, by reason (`queue-full`, `not-connected`). */
+  drops: Record<string, number>;
+  droppedMessages: number;
+  lastError?: string | null;
+}
+
+/** The IPFIX/NetFlow exporter (`IpfixExporter.stats()`). */
+export interface ExporterCounters {
+  format: string;
+  /** Ended flows taken for export, data records encoded, messages and bytes built. */
+  flows: number;
+  records: number;
+  messages: number;
+  bytes: number;
+  targets: ExportTargetCounters[];
+}
+
+/** The collector's listening sockets (`CollectorListener.stats()`). */
+export interface ListenerCounters {
+  datagrams: number;
+  datagramBytes: number;
+  /** TCP connections open now (a level) and accepted so far. */
+  tcpConnections: number;
+  tcpConnectionsTotal: number;
+  tcpBytes: number;
+  tcpMessages: number;
+}
+
+/** The NetFlow/IPFIX/sFlow collector (`FlowCollector.stats()` with its listener's). */
+export interface CollectionCounters {
+  /** Datagrams and TCP messages decoded, by protocol. */
+  messages: Record<string, number>;
+  flows: number;
+  sampledFlows: number;
+  sequenceGaps: number;
+  /** Templates held now (a level); received, withdrawn, expired (cumulative). */
+  templates: number;
+  templatesReceived: number;
+  templatesWithdrawn: number;
+  templatesExpired: number;
+  /** Exporter sessions held now (a level), and evicted so far. */
+  sessions: number;
+  sessionsEvicted: number;
+  /** Inputs dropped, by reason (datagrams, sets or records: see the collector's reasons). */
+  drops: Record<string, number>;
+  listener: ListenerCounters;
+}
+
+/** IPFIX/NetFlow export and collection (`FlowExchange.stats()`): null parts are off. */
+export interface ExportCounters {
+  exporter: ExporterCounters | null;
+  collector: CollectionCounters | null;
+}
+
 /**
  * Where the numbers that are not read from /proc come from. Every source is optional (file mode
  * has no kernel drops, `--no-server` has no store API …) and may throw: a throwing source leaves
@@ -71,6 +145,8 @@ export interface MetricsSources {
   pipeline?: () => PipelineCounters;
   workers?: () => WorkerPoolCounters;
   store?: () => StoreCounters;
+  /** Only when --ipfix-export or --ipfix-listen is on. */
+  export?: () => ExportCounters;
 }
 
 export type MetricsSourceName = keyof MetricsSources;
@@ -167,6 +243,27 @@ export interface StoreSample extends StoreCounters {
   rates: { expiredPerSec: number | null; droppedPerSec: number | null };
 }
 
+export interface ExporterSample extends ExporterCounters {
+  /** Records dropped by reason, summed over the targets. */
+  drops: Record<string, number>;
+  rates: {
+    flowsPerSec: number | null;
+    recordsPerSec: number | null;
+    bytesPerSec: number | null;
+    dropsPerSec: number | null;
+  };
+}
+
+export interface CollectionSample extends CollectionCounters {
+  rates: { messagesPerSec: number | null; flowsPerSec: number | null; dropsPerSec: number | null };
+}
+
+/** Export and collection; a part that is off is null. */
+export interface ExportSample {
+  exporter: ExporterSample | null;
+  collector: CollectionSample | null;
+}
+
 /** Headline rates for the dashboard; capture numbers first, pipeline numbers when capture has none. */
 export interface HeadlineRates {
   packetsPerSec: number | null;
@@ -180,7 +277,7 @@ export interface HeadlineRates {
 export interface CollectorStats {
   /** Samples taken since the collector was made. */
   samples: number;
-  /** Cumulative errors by source name (`capture`, `pipeline`, `workers`, `store`, `proc`). */
+  /** Cumulative errors by source name (`capture`, `pipeline`, `workers`, `store`, `export`, `proc`). */
   sourceErrors: Record<string, number>;
   /** Wall time the last sample took, milliseconds. */
   durationMs: number;
@@ -214,6 +311,8 @@ export interface SystemSample {
   capture: CaptureSample | null;
   pipeline: PipelineSample | null;
   store: StoreSample | null;
+  /** IPFIX/NetFlow export and collection; null when both are off. */
+  export: ExportSample | null;
   rates: HeadlineRates;
   collector: CollectorStats;
 }

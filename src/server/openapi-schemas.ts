@@ -359,6 +359,14 @@ export const schemas: Record<string, JsonSchema> = {
         'Pipeline totals, gauges, decode errors, ended flows by reason, ring occupancy.',
       ),
       store: nullableObject('Flow store counters (active/ended flows, bytes, segments, expired, dropped).'),
+      export: nullableObject(
+        'IPFIX/NetFlow export and collection; null when both are off. exporter (null without --ipfix-export): ' +
+          'format, flows, records, messages, bytes, drops by reason, per-second rates, and targets (target, ' +
+          'transport, state, records, sentMessages, sentBytes, sendErrors, connects, disconnects, queuedBytes, ' +
+          'drops by reason, droppedMessages, lastError). collector (null without --ipfix-listen): messages by ' +
+          'protocol, flows, sampledFlows, sequenceGaps, templates (held, received, withdrawn, expired), sessions, ' +
+          'drops by reason, listener (datagrams, bytes, TCP connections and messages), per-second rates.',
+      ),
       rates: looseObject('Headline per-second rates (packets, bytes, flows, drops, decode errors).'),
       collector: looseObject('The collector itself: samples taken, errors by source, sampling time.'),
     },

@@ -2,7 +2,8 @@
  * The command line: the export and collection options (parsed, refused with one clear line),
  * the input mode ('collector' with --ipfix-listen alone), and two flowmatrix processes end to
  * end: `--pcap F --ipfix-export` (IPFIX over TCP and UDP) into a collector-only
- * `--ipfix-listen`, whose API then serves per direction what the file's own --out says.
+ * `--ipfix-listen`, whose API then serves per direction what the file's own --out says, and
+ * whose /metrics and end summary (like the exporters') show the export and collection counters.
  */
 import t from 'tap';
 import { join } from 'node:path';
@@ -115,17 +116,12 @@ t.test('flowmatrix --pcap --ipfix-export into flowmatrix --ipfix-listen (collect
       ['tcp', `tcp://127.0.0.1:${port}`],
       ['udp', `127.0.0.1:${port}`],
     ]) {
-      const r = await runCli([
-        '--pcap',
-        pcap,
-        '--no-server',
-        '--quiet',
-        '--out',
-        ndjson,
-        '--ipfix-export',
-        target,
-      ]);
+      const r = await runCli(['--pcap', pcap, '--no-server', '--out', ndjson, '--ipfix-export', target]);
       t.equal(r.code, 0, `${transport} exporter exited 0 ${r.stderr}`);
+      // The end summary names what was exported and what was lost (nothing, on loopback).
+      t.match(r.stderr, /^ {2}export \(IPFIX\): [\d,]+ flows as [\d,]+ records in [\d,]+ messages/m);
+      const url = target.startsWith('tcp://') ? target : `udp://${target}`;
+      t.match(r.stderr, new RegExp(`^  export to ${url}: [\\d,]+ records queued, .*; drops: none$`, 'm'));
     }
     const want = bidirectionalTotals(readNdjson(ndjson));
     const expected = [...want.values()].reduce((s, x) => s + x.records, 0) * 2;
@@ -147,9 +143,24 @@ t.test('flowmatrix --pcap --ipfix-export into flowmatrix --ipfix-listen (collect
     };
     t.equal(capture.mode, 'collector');
     t.equal(capture.sources[0].kind, 'listener');
+    // The collector's counters in /metrics (sampled every second: wait for the sample that has them all).
+    let metrics = '';
+    await until(async () => {
+      metrics = await (await fetch(`${collector.url}/metrics`)).text();
+      return new RegExp(`^flowmatrix_collector_flows_total ${expected}$`, 'm').test(metrics);
+    });
+    t.match(metrics, new RegExp(`^flowmatrix_collector_flows_total ${expected}$`, 'm'));
+    t.match(metrics, /^flowmatrix_collector_messages_total\{protocol="ipfix"\} [1-9]\d*$/m);
+    t.match(metrics, /^flowmatrix_collector_tcp_connections_total 1$/m);
+    t.match(metrics, /^flowmatrix_collector_drops_total\{reason="unknown-template"\} 0$/m);
+    t.notMatch(metrics, /^flowmatrix_export_flows_total /m, 'no export series without --ipfix-export');
   } finally {
     const { code } = await collector.stop('SIGINT');
     t.equal(code, 0, 'collector mode exits 0 on SIGINT');
     t.match(collector.stderr(), /from the collector on port \d+ \(\d+ flows collected\)/);
+    t.match(
+      collector.stderr(),
+      /^ {2}collector: [\d,]+ flows from [\d,]+ messages \(ipfix [\d,]+\); drops: none; sequence gaps: 0$/m,
+    );
   }
 });
