@@ -148,7 +148,7 @@ export interface ClientToServerEvents {
 
 /** `connect_error` data when the handshake is refused. */
 export interface HandshakeErrorData {
-  code: 'UNAUTHORIZED' | 'FORBIDDEN_ORIGIN';
+  code: 'UNAUTHORIZED';
   message: string;
 }
 
