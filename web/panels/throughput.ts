@@ -65,6 +65,9 @@ export class ThroughputChart {
             grid: { stroke: GRID, width: 1 },
             ticks: { stroke: GRID, width: 1 },
             font: '11px monospace',
+            // One line, 24-hour UTC like the table (uPlot's default is two lines, 12-hour).
+            values: (_u, vals) => vals.map((v) => fmt.clock(v * 1000)),
+            space: 70,
           },
           { scale: 'bits', ...axis((v) => fmt.si(v, 'b/s')) },
           { scale: 'pkts', ...axis((v) => fmt.si(v, 'p/s'), 1) },
