@@ -1,16 +1,17 @@
 import t from 'tap';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConsoleMessage, Page } from 'playwright-core';
 import { writeCapture } from '../../src/gen/index.js';
 import { unavailable } from '../helpers/require.js';
-import { artifacts, chromiumMissing, ensureDashboardBuilt, launch } from './helpers/browser.js';
+import { chromiumMissing, ensureDashboardBuilt, launch, saveScreenshot } from './helpers/browser.js';
 import { startCli, type CliServer } from './helpers/cli-server.js';
 
 /**
  * The dashboard in headless Chromium against the real CLI server, fed by a generated capture
- * replayed in real time. Screenshots go to test/artifacts/.
+ * replayed in real time. Screenshots go to test/artifacts/ (and to docs/screenshots/ with
+ * FLOWMATRIX_SCREENSHOTS=1).
  */
 
 const dir = mkdtempSync(join(tmpdir(), 'flowmatrix-browser-'));
@@ -54,7 +55,6 @@ async function until(what: string, probe: () => Promise<boolean>, ms = 15_000): 
 t.test('the dashboard against a live replay', async (t) => {
   if (unavailable(t, chromiumMissing())) return;
   await ensureDashboardBuilt();
-  mkdirSync(artifacts, { recursive: true });
   const pcap = join(dir, 'replay.pcap');
   // About 1,500 packets/s for 90 s of capture time, 60 new flows a second.
   await writeCapture({ seed: 51, flows: 5400, packets: 135_000, durationSec: 90 }, pcap);
@@ -85,7 +85,6 @@ t.test('the dashboard against a live replay', async (t) => {
   t.pass(`the table fills (${await flowCount(page)} flows)`);
   await until('top talkers', async () => (await page.$$('#talkers li button.link')).length > 0);
   await until('health', async () => (await page.textContent('#health [data-key="pps"] dd')) !== '—');
-  await page.screenshot({ path: join(artifacts, 'dashboard.png') });
 
   // The chart moves: its newest point advances with the replay.
   const lastPoint = async (): Promise<number> => Number(await page.getAttribute('#chart', 'data-last'));
@@ -93,6 +92,12 @@ t.test('the dashboard against a live replay', async (t) => {
   await until('the chart moves', async () => (await lastPoint()) >= before + 2000, 10_000);
   t.ok((await lastPoint()) > before, 'the chart moves');
   t.ok(Number(await page.getAttribute('#chart', 'data-points')) > 0);
+  await until('active flows in the health panel', async () => {
+    const text = (await page.textContent('#health [data-key="flows-active"] dd')) ?? '';
+    return /^[1-9]/.test(text);
+  });
+  t.pass('the health panel counts the active flows');
+  await saveScreenshot(page, 'dashboard.png', true);
 
   // Typing a filter narrows the table (and lands in the URL).
   const all = await flowCount(page);
@@ -136,7 +141,7 @@ t.test('the dashboard against a live replay', async (t) => {
   t.match(await page.textContent('#drawer .cid code'), /^1:[A-Za-z0-9+/]{27}=$/, 'Community ID shown');
   t.ok(await page.$('#drawer .cid button.copy'), 'with a copy button');
   t.match(await page.textContent('#drawer-body'), /First seen.*Last seen.*TCP flags src/s, 'every field');
-  await page.screenshot({ path: join(artifacts, 'drawer.png') });
+  await saveScreenshot(page, 'drawer.png', true);
   await page.keyboard.press('Escape');
   await page.waitForSelector('#drawer', { state: 'hidden' });
 
@@ -159,7 +164,7 @@ t.test('the dashboard against a live replay', async (t) => {
   });
   t.pass('reconnected after the restart, same filter');
   t.equal(await page.inputValue('#filter'), 'tcp');
-  await page.screenshot({ path: join(artifacts, 'reconnected.png') });
+  await saveScreenshot(page, 'reconnected.png');
 
   t.same(errors, [], 'no console errors');
   t.same(await page.evaluate('window.__csp ?? []'), [], 'no Content-Security-Policy violations');
@@ -188,7 +193,7 @@ t.test('readable at 1280×720 and on a small laptop screen, nothing overflows', 
       return !(r !== undefined && r.width > 100 && r.height > 50 && r.top < window.innerHeight);
     })`);
     t.same(hidden, [], 'chart, table, health and top talkers are on the first screen');
-    await page.screenshot({ path: join(artifacts, `dashboard-${viewport.width}x${viewport.height}.png`) });
+    await saveScreenshot(page, `dashboard-${viewport.width}x${viewport.height}.png`, viewport.width === 1366);
     await context.close();
   }
 });

@@ -1,7 +1,7 @@
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { buildWeb } from '../../../scripts/build-web.js';
 import { repoRoot } from '../../helpers/cli.js';
 
@@ -64,3 +64,22 @@ export async function ensureDashboardBuilt(): Promise<void> {
 }
 
 export const artifacts = join(repoRoot, 'test', 'artifacts');
+
+/** The README's screenshots (committed). */
+export const screenshots = join(repoRoot, 'docs', 'screenshots');
+
+/**
+ * Saves a screenshot of the page to test/artifacts/NAME; a `published` one is also copied to
+ * docs/screenshots/ (the README shows those) when FLOWMATRIX_SCREENSHOTS=1, so that ordinary
+ * test runs do not rewrite committed files.
+ */
+export async function saveScreenshot(page: Page, name: string, published = false): Promise<string> {
+  mkdirSync(artifacts, { recursive: true });
+  const path = join(artifacts, name);
+  await page.screenshot({ path });
+  if (published && process.env.FLOWMATRIX_SCREENSHOTS === '1') {
+    mkdirSync(screenshots, { recursive: true });
+    copyFileSync(path, join(screenshots, name));
+  }
+  return path;
+}
