@@ -2,7 +2,7 @@ import { FlowmatrixError } from '../errors.js';
 import type { RingProducer } from '../workers/ring/ring.js';
 import { DemoSource } from './demo-source.js';
 import { FileCaptureSource } from './file-source.js';
-import { defaultRouteInterface } from './live/index.js';
+import { defaultRouteInterface, type FanoutMode } from './live/index.js';
 import { LiveCaptureSource } from './live-source.js';
 import { ShardingSink } from './shard-sink.js';
 import type { CaptureSource } from './source.js';
@@ -14,6 +14,7 @@ export interface SourceConfig {
   snaplen: number;
   promisc: boolean;
   bpf: string | null;
+  fanout: FanoutMode;
   replaySpeed: number | null;
 }
 
@@ -32,7 +33,7 @@ export function createSource(
     const interfaces = c.interfaces.length > 0 ? c.interfaces : defaultInterfaces();
     return {
       source: new LiveCaptureSource(
-        { interfaces, snaplen: c.snaplen, promisc: c.promisc, bpf: c.bpf },
+        { interfaces, snaplen: c.snaplen, promisc: c.promisc, bpf: c.bpf, fanout: c.fanout },
         rings.ringBuffers(),
       ),
       sink: null,

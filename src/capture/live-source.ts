@@ -1,6 +1,6 @@
 import { FlowmatrixError } from '../errors.js';
 import { RingProducer } from '../workers/ring/ring.js';
-import { isLiveCaptureSupported, LiveCapture, type LiveCaptureStats } from './live/index.js';
+import { isLiveCaptureSupported, LiveCapture, type FanoutMode, type LiveCaptureStats } from './live/index.js';
 import type { CaptureSource, SourceTotals } from './source.js';
 import type { CaptureSourceStatus } from './status.js';
 
@@ -9,6 +9,7 @@ export interface LiveSourceOptions {
   snaplen: number;
   promisc: boolean;
   bpf: string | null;
+  fanout: FanoutMode;
 }
 
 /**
@@ -39,6 +40,7 @@ export class LiveCaptureSource implements CaptureSource {
       rings: this.rings,
       snaplen: this.options.snaplen,
       promisc: this.options.promisc,
+      fanout: this.options.fanout,
       ...(this.options.bpf ? { bpf: this.options.bpf } : {}),
     });
     capture.start();

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import yargs from 'yargs';
 import { FlowmatrixError } from '../errors.js';
+import type { FanoutMode } from '../capture/live/index.js';
 import type { ExchangeOptions } from '../export/exchange.js';
 import { parseExportTarget, parseListenAddress } from '../export/ipfix/target-spec.js';
 import { compileFilter, isFilterSyntaxError, type CompiledFilter } from '../filter/index.js';
@@ -18,6 +19,8 @@ export interface CliConfig {
   interfaces: string[];
   bpf: string | null;
   promisc: boolean;
+  /** How live capture spreads packets over the workers (kernel fanout mode). */
+  fanout: FanoutMode;
   /** Account to switch to once the sockets are open (root only); null keeps root. */
   dropTo: string | null;
   workers: number;
@@ -137,6 +140,12 @@ export async function parseArgs(argv: string[]): Promise<CliConfig> {
       describe: 'kernel filter for live capture (tcpdump syntax), e.g. "tcp port 443"',
     })
     .option('promisc', { type: 'boolean', default: true, describe: 'promiscuous mode (--no-promisc: off)' })
+    .option('fanout', {
+      type: 'string',
+      default: 'addr',
+      describe:
+        'live: how the kernel spreads packets over workers: addr (IP address pair) or hash (5-tuple, defrag)',
+    })
     .option('user', {
       type: 'string',
       default: 'nobody',
@@ -287,6 +296,9 @@ export async function parseArgs(argv: string[]): Promise<CliConfig> {
     );
   }
 
+  if (a.fanout !== 'addr' && a.fanout !== 'hash') bad(`--fanout: addr or hash, not "${a.fanout}"`);
+  const fanout: FanoutMode = a.fanout;
+
   let workers = availableParallelism();
   if (a.workers !== undefined) {
     const n = Number(a.workers);
@@ -352,6 +364,7 @@ export async function parseArgs(argv: string[]): Promise<CliConfig> {
     interfaces,
     bpf: a.bpf ?? null,
     promisc: a.promisc,
+    fanout,
     dropTo: a['drop-privileges'] ? a.user : null,
     workers,
     maxFlows,

@@ -73,12 +73,15 @@ t.test('a full command line', async (t) => {
   t.equal(c.out, '-');
   t.equal(c.snaplen, 128);
   t.equal(c.quiet, true);
+  t.equal(c.fanout, 'addr', 'live fanout by address pair unless asked');
+  t.equal((await parseArgs(['--iface', 'eth0', '--fanout', 'hash', '--no-server'])).fanout, 'hash');
 });
 
 t.test('bad arguments are one coded error each', async (t) => {
   await badArg(t, ['--pcap', 'x', '--iface', 'eth0', '--no-server'], /give one input/);
   await badArg(t, ['--demo', '--bpf', 'tcp', '--no-server'], /--bpf applies to live capture/);
   await badArg(t, ['--iface', 'eth0', '--bpf', 'vlan 10', '--no-server'], /strips VLAN tags/);
+  await badArg(t, ['--iface', 'eth0', '--fanout', 'random', '--no-server'], /--fanout: addr or hash/);
   await badArg(t, ['--pcap', 'x', '--no-server', '--workers', '0'], /--workers/);
   await badArg(t, ['--pcap', 'x', '--no-server', '--workers', 'two'], /--workers/);
   await badArg(t, ['--pcap', 'x', '--no-server', '--max-flows', 'lots'], /--max-flows/);

@@ -30,6 +30,8 @@ export interface NativeCaptureOptions {
   promisc: boolean;
   ignoreOutgoing: boolean;
   defrag: boolean;
+  /** PACKET_FANOUT_HASH instead of the address-pair PACKET_FANOUT_CBPF program. */
+  fanoutHash: boolean;
   rebindMs: number;
   bpf?: string;
   /** libpcap sonames to try (tests). */

@@ -48,7 +48,7 @@ export { isLiveCaptureSupported } from './support.js';
 export { listInterfaces, defaultRouteInterface, type InterfaceInfo } from './interfaces.js';
 export { compileBpf, type BpfInstruction, type BpfProgram } from './bpf.js';
 export { LiveCapture } from './live-capture.js';
-export { LIVE_DEFAULTS, type LiveCaptureOptions } from './options.js';
+export { LIVE_DEFAULTS, type FanoutMode, type LiveCaptureOptions } from './options.js';
 export type {
   LiveCaptureStats,
   LiveCounters,

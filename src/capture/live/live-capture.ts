@@ -41,6 +41,7 @@ export class LiveCapture {
             promisc: o.promisc,
             ignoreOutgoing: o.ignoreOutgoing,
             defrag: o.defrag,
+            fanoutHash: o.fanout === 'hash',
             rebindMs: o.rebindMs,
             ...(o.bpf !== undefined ? { bpf: o.bpf } : {}),
           },

@@ -26,9 +26,19 @@ export interface LiveCaptureOptions {
    * and stay together anyway (the shard is a hash of the address pair).
    */
   defrag?: boolean;
+  /**
+   * How the sockets of an interface share the packets between shards (with several shards).
+   * 'addr' (default): PACKET_FANOUT_CBPF with a symmetric hash of the IP address pair (cheap;
+   * fragments stay with their flow). 'hash': PACKET_FANOUT_HASH, the kernel's symmetric
+   * 5-tuple flow hash, with defrag on unless `defrag` says otherwise (fragments are
+   * reassembled so that they hash with their first fragment).
+   */
+  fanout?: FanoutMode;
   /** How often an interface that went down is checked for coming back, ms. Default 1000. */
   rebindMs?: number;
 }
+
+export type FanoutMode = 'addr' | 'hash';
 
 export const LIVE_DEFAULTS = {
   blockSize: 1 << 20,
@@ -36,6 +46,7 @@ export const LIVE_DEFAULTS = {
   retireMs: 10,
   ignoreOutgoing: false,
   defrag: false,
+  fanout: 'addr',
   rebindMs: 1000,
 } as const;
 
@@ -82,6 +93,8 @@ export function resolveLiveOptions(o: LiveCaptureOptions): ResolvedLiveOptions {
   let bpf = o.bpf;
   if (bpf !== undefined && typeof bpf !== 'string') bad('bpf must be a string');
   if (bpf !== undefined && bpf.trim() === '') bpf = undefined;
+  const fanout = o.fanout ?? LIVE_DEFAULTS.fanout;
+  if (fanout !== 'addr' && fanout !== 'hash') bad(`fanout must be 'addr' or 'hash', got ${String(fanout)}`);
   return {
     interfaces: [...o.interfaces],
     rings: [...o.rings],
@@ -92,7 +105,8 @@ export function resolveLiveOptions(o: LiveCaptureOptions): ResolvedLiveOptions {
     blockCount,
     retireMs: int('retireMs', o.retireMs, LIVE_DEFAULTS.retireMs, 1, 10000),
     ignoreOutgoing: o.ignoreOutgoing ?? LIVE_DEFAULTS.ignoreOutgoing,
-    defrag: o.defrag ?? LIVE_DEFAULTS.defrag,
+    fanout,
+    defrag: o.defrag ?? (fanout === 'hash' ? true : LIVE_DEFAULTS.defrag),
     rebindMs: int('rebindMs', o.rebindMs, LIVE_DEFAULTS.rebindMs, 10, 600000),
   };
 }

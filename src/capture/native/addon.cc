@@ -123,6 +123,7 @@ CaptureConfig ParseConfig(Isolate* isolate, Local<Object> o) {
   c.socket.promisc = GetBool(isolate, o, "promisc", true);
   c.socket.ignore_outgoing = GetBool(isolate, o, "ignoreOutgoing", false);
   c.defrag = GetBool(isolate, o, "defrag", false);
+  c.fanout_hash = GetBool(isolate, o, "fanoutHash", false);
   c.rebind_ms = GetUint(isolate, o, "rebindMs", 1000, 10, 600000);
   Local<Value> bpf = Get(isolate, o, "bpf");
   if (!bpf->IsUndefined() && !bpf->IsNull()) {

@@ -18,6 +18,9 @@ struct CaptureConfig {
   // PACKET_FANOUT_FLAG_DEFRAG: the kernel reassembles IPv4 fragments (the sockets receive
   // datagrams, not fragments). Off by default: the workers handle fragments, as in files.
   bool defrag = false;
+  // How the sockets of an interface are spread over the shards: false, PACKET_FANOUT_CBPF with
+  // the address-pair program (FanoutHashBpf); true, PACKET_FANOUT_HASH (the kernel's flow hash).
+  bool fanout_hash = false;
   // How often a down interface is checked for coming back.
   uint32_t rebind_ms = 1000;
   // libpcap sonames to try (tests); empty for the defaults.

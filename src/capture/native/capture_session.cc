@@ -61,7 +61,7 @@ std::vector<PacketSocket> CaptureSession::OpenInterface(const InterfaceInfo& inf
   int group = -1;
   for (PacketSocket& s : sockets) {
     s.Open(info, config_.socket);
-    if (fanout) group = s.JoinFanout(group, config_.defrag);
+    if (fanout) group = s.JoinFanout(group, config_.defrag, config_.fanout_hash);
   }
   // Until now every socket dropped everything (packets hashed while the group was filling up
   // would have gone to other members than later); from here on each takes its share.

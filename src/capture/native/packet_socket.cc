@@ -152,15 +152,17 @@ void PacketSocket::Open(const InterfaceInfo& iface, const SocketOptions& opts) {
   }
 }
 
-int PacketSocket::JoinFanout(int group, bool defrag) {
+int PacketSocket::JoinFanout(int group, bool defrag, bool kernel_hash) {
   // PACKET_FANOUT_CBPF: the group's classic BPF program (FanoutHashBpf, JIT-compiled) hashes
   // the IP address pair, and the kernel takes it modulo the group size. PACKET_FANOUT_HASH
   // costs more on the CPU that receives the packet (a full flow dissection and a siphash of
   // the 5-tuple per packet, plus IPv4 reassembly to keep fragments together: about 0.1 us per
   // packet more here, see bench/README.md); the address pair keeps every fragment of a datagram
   // with its flow without reassembly, as the file path's shardHash does.
-  // DEFRAG (opt-in): the kernel reassembles IPv4 fragments before the program runs, and the
-  // socket receives the reassembled datagram instead of the fragments.
+  // `kernel_hash` (--fanout hash) asks for PACKET_FANOUT_HASH instead: the kernel's symmetric
+  // 5-tuple hash (flow dissector), which splits the fragments of a datagram unless DEFRAG.
+  // DEFRAG (opt-in): the kernel reassembles IPv4 fragments before the hash or program runs,
+  // and the socket receives the reassembled datagram instead of the fragments.
   uint32_t flags = defrag ? PACKET_FANOUT_FLAG_DEFRAG : 0;
   uint32_t id = 0;
   if (group < 0) {
@@ -168,11 +170,13 @@ int PacketSocket::JoinFanout(int group, bool defrag) {
   } else {
     id = static_cast<uint32_t>(group) & 0xffff;
   }
-  uint32_t val = id | ((PACKET_FANOUT_CBPF | flags) << 16);
+  const uint32_t mode = kernel_hash ? PACKET_FANOUT_HASH : PACKET_FANOUT_CBPF;
+  uint32_t val = id | ((mode | flags) << 16);
   if (setsockopt(fd_, SOL_PACKET, PACKET_FANOUT, &val, sizeof val) != 0) {
-    Fail("INTERNAL", "cannot join the PACKET_FANOUT_CBPF group", errno);
+    Fail("INTERNAL", "cannot join the fanout group", errno);
   }
   if (group >= 0) return group;
+  if (kernel_hash) return ReadFanoutGroup();
   // One program per group, attached through its first member (until then the group sends
   // everything to member 0, and every member still drops all: see OpenInterface).
   const std::vector<BpfInsn> program = FanoutHashBpf();
@@ -182,6 +186,10 @@ int PacketSocket::JoinFanout(int group, bool defrag) {
   if (setsockopt(fd_, SOL_PACKET, PACKET_FANOUT_DATA, &prog, sizeof prog) != 0) {
     Fail("INTERNAL", "cannot attach the fanout program (PACKET_FANOUT_DATA)", errno);
   }
+  return ReadFanoutGroup();
+}
+
+int PacketSocket::ReadFanoutGroup() {
   uint32_t got = 0;
   socklen_t len = sizeof got;
   if (getsockopt(fd_, SOL_PACKET, PACKET_FANOUT, &got, &len) != 0) {

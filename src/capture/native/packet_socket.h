@@ -45,8 +45,9 @@ class PacketSocket {
   // Joins the interface's fanout group (PACKET_FANOUT_CBPF with FanoutHashBpf: the shard is a
   // hash of the IP address pair); `group` < 0 creates a new group with a kernel-chosen id
   // (PACKET_FANOUT_FLAG_UNIQUEID: unique among all processes) and attaches the program.
-  // `defrag`: PACKET_FANOUT_FLAG_DEFRAG. Returns the group id.
-  int JoinFanout(int group, bool defrag);
+  // `kernel_hash`: PACKET_FANOUT_HASH instead (no program). `defrag`: PACKET_FANOUT_FLAG_DEFRAG.
+  // Returns the group id.
+  int JoinFanout(int group, bool defrag, bool kernel_hash);
 
   // Replaces the socket filter (SO_ATTACH_FILTER swaps atomically).
   void SetFilter(const std::vector<BpfInsn>& program);
@@ -72,6 +73,8 @@ class PacketSocket {
   uint32_t next_block = 0;
 
  private:
+  int ReadFanoutGroup();
+
   int fd_ = -1;
   uint8_t* map_ = nullptr;
   size_t map_len_ = 0;

@@ -9,78 +9,89 @@ import { generated, liveSetup, tempDir } from './fixture.js';
 
 const SNAPLEN = 200;
 
-t.test('replayed packets arrive in the rings with their bytes and metadata', async (t) => {
-  const env = liveSetup(t, ['tcpreplay']);
-  if (!env) return;
-  const { pair, agent } = env;
-  const dir = tempDir(t);
-  const gen = await generated(dir, { seed: 11, flows: 300, packets: 3000, mix: 'simple' }, SNAPLEN);
+for (const fanout of ['addr', 'hash'] as const)
+  t.test(
+    `replayed packets arrive in the rings with their bytes and metadata (--fanout ${fanout})`,
+    async (t) => {
+      const env = liveSetup(t, ['tcpreplay']);
+      if (!env) return;
+      const { pair, agent } = env;
+      const dir = tempDir(t);
+      const gen = await generated(dir, { seed: 11, flows: 300, packets: 3000, mix: 'simple' }, SNAPLEN);
 
-  await agent.must({
-    op: 'start',
-    options: { interfaces: [pair.ifA], snaplen: SNAPLEN, promisc: true, blockSize: 1 << 18, blockCount: 16 },
-    shards: 2,
-    ringBytes: 1 << 22,
-    consume: true,
-  });
-  const t0 = Date.now();
-  const sentCount = replay(pair.nsB, pair.ifB, gen.pcap);
-  const t1 = Date.now();
-  t.equal(sentCount, gen.count, 'tcpreplay sent every packet');
+      await agent.must({
+        op: 'start',
+        options: {
+          interfaces: [pair.ifA],
+          snaplen: SNAPLEN,
+          promisc: true,
+          blockSize: 1 << 18,
+          blockCount: 16,
+          fanout,
+        },
+        shards: 2,
+        ringBytes: 1 << 22,
+        consume: true,
+      });
+      const t0 = Date.now();
+      const sentCount = replay(pair.nsB, pair.ifB, gen.pcap);
+      const t1 = Date.now();
+      t.equal(sentCount, gen.count, 'tcpreplay sent every packet');
 
-  const stop = await agent.must<{ stopMs: number }>({ op: 'stop' });
-  t.ok(stop.stopMs < 100, `stop() took ${stop.stopMs.toFixed(1)} ms`);
-  const records = await agent.records();
-  t.equal(records.length, gen.count, 'every packet captured once');
+      const stop = await agent.must<{ stopMs: number }>({ op: 'stop' });
+      t.ok(stop.stopMs < 100, `stop() took ${stop.stopMs.toFixed(1)} ms`);
+      const records = await agent.records();
+      t.equal(records.length, gen.count, 'every packet captured once');
 
-  const flowRing = new Map<string, Set<number>>();
-  const remaining = new Map([...gen.sent].map(([k, v]) => [k, v.length]));
-  let unknown = 0;
-  let bad = 0;
-  for (const r of records) {
-    const sent = gen.sent.get(r.sha1);
-    const left = remaining.get(r.sha1) ?? 0;
-    if (!sent || left === 0) {
-      unknown++;
-      continue;
-    }
-    remaining.set(r.sha1, left - 1);
-    const s = sent[0];
-    const ms = r.tsSec * 1000 + r.tsNsec / 1e6;
-    if (
-      r.wireLen !== s.len ||
-      r.capLen !== Math.min(s.len, SNAPLEN) ||
-      r.linkType !== 1 ||
-      r.ifIndex !== pair.ifIndexA ||
-      r.flags !== 0 ||
-      r.pktType === 4 ||
-      ms < t0 - 1000 ||
-      ms > t1 + 1000
-    ) {
-      if (bad++ < 3) t.comment(`unexpected record ${JSON.stringify(r)} for a ${s.len}-byte frame`);
-    }
-    if (s.flow !== '') {
-      const rings = flowRing.get(s.flow) ?? new Set<number>();
-      rings.add(r.ring);
-      flowRing.set(s.flow, rings);
-    }
-  }
-  t.equal(unknown, 0, 'no record that was not sent');
-  t.equal(bad, 0, 'lengths, link type, ifindex, direction and timestamps as sent');
-  const split = [...flowRing.values()].filter((s) => s.size > 1).length;
-  t.equal(split, 0, `each of ${flowRing.size} flows (both directions) in one shard`);
-  const perRing = [0, 1].map((k) => records.filter((r: AgentRecord) => r.ring === k).length);
-  t.ok(perRing[0] > 0 && perRing[1] > 0, `both shards get packets (${perRing.join(' + ')})`);
+      const flowRing = new Map<string, Set<number>>();
+      const remaining = new Map([...gen.sent].map(([k, v]) => [k, v.length]));
+      let unknown = 0;
+      let bad = 0;
+      for (const r of records) {
+        const sent = gen.sent.get(r.sha1);
+        const left = remaining.get(r.sha1) ?? 0;
+        if (!sent || left === 0) {
+          unknown++;
+          continue;
+        }
+        remaining.set(r.sha1, left - 1);
+        const s = sent[0];
+        const ms = r.tsSec * 1000 + r.tsNsec / 1e6;
+        if (
+          r.wireLen !== s.len ||
+          r.capLen !== Math.min(s.len, SNAPLEN) ||
+          r.linkType !== 1 ||
+          r.ifIndex !== pair.ifIndexA ||
+          r.flags !== 0 ||
+          r.pktType === 4 ||
+          ms < t0 - 1000 ||
+          ms > t1 + 1000
+        ) {
+          if (bad++ < 3) t.comment(`unexpected record ${JSON.stringify(r)} for a ${s.len}-byte frame`);
+        }
+        if (s.flow !== '') {
+          const rings = flowRing.get(s.flow) ?? new Set<number>();
+          rings.add(r.ring);
+          flowRing.set(s.flow, rings);
+        }
+      }
+      t.equal(unknown, 0, 'no record that was not sent');
+      t.equal(bad, 0, 'lengths, link type, ifindex, direction and timestamps as sent');
+      const split = [...flowRing.values()].filter((s) => s.size > 1).length;
+      t.equal(split, 0, `each of ${flowRing.size} flows (both directions) in one shard`);
+      const perRing = [0, 1].map((k) => records.filter((r: AgentRecord) => r.ring === k).length);
+      t.ok(perRing[0] > 0 && perRing[1] > 0, `both shards get packets (${perRing.join(' + ')})`);
 
-  const { stats } = await agent.must<{
-    stats: { packets: number; copied: number; kernelDrops: number; ringDrops: number; blocks: number };
-  }>({ op: 'stats' });
-  t.equal(stats.packets, gen.count, 'PACKET_STATISTICS counted every packet');
-  t.equal(stats.copied, gen.count, 'copied');
-  t.equal(stats.kernelDrops, 0, 'no kernel drops');
-  t.equal(stats.ringDrops, 0, 'no ring drops');
-  t.ok(stats.blocks > 0, 'blocks walked');
-});
+      const { stats } = await agent.must<{
+        stats: { packets: number; copied: number; kernelDrops: number; ringDrops: number; blocks: number };
+      }>({ op: 'stats' });
+      t.equal(stats.packets, gen.count, 'PACKET_STATISTICS counted every packet');
+      t.equal(stats.copied, gen.count, 'copied');
+      t.equal(stats.kernelDrops, 0, 'no kernel drops');
+      t.equal(stats.ringDrops, 0, 'no ring drops');
+      t.ok(stats.blocks > 0, 'blocks walked');
+    },
+  );
 
 t.test('publishes wake a waiter on publishSeq; nothing is written after stop()', async (t) => {
   const env = liveSetup(t, ['trafgen']);
