@@ -117,6 +117,18 @@ t.test('sorting, pause/resume and a virtualized table of thousands of flows', as
   });
   await until('rows move again', async () => (await ids()).some((id, i) => id !== frozen[i]));
   t.pass('resuming applies what waited');
+
+  // Empty states: a filter nothing matches, a filter with a mistake.
+  const empty = async (): Promise<string | null> =>
+    (await page.isVisible('#flow-empty')) ? await page.textContent('#flow-empty') : null;
+  await page.fill('#filter', 'host 192.0.2.99');
+  await until('no match', async () => (await empty()) === 'No flow matches “host 192.0.2.99” yet.');
+  t.pass('a filter that matches nothing says so');
+  await page.fill('#filter', 'host 192.0.2.99 and');
+  await until('bad filter', async () => (await empty()) === 'Fix the filter to see flows.');
+  t.pass('a filter with a mistake says so');
+  await page.fill('#filter', '');
+  await until('rows again', async () => (await empty()) === null && (await rows(page)).length > 0);
 });
 
 /** Distinct frames of the rain canvas: a hash of its pixels, and how many are not black. */
