@@ -12,6 +12,13 @@ import { FlowStore } from './store/index.js';
 import { version } from './version.js';
 import { FlowPipeline, defaultPipelineConfig } from './workers/index.js';
 
+/**
+ * How often the workers hand their changed active flows to the store (and so to the API and
+ * the live push). 500 ms, not 1 s: packet → dashboard latency p99 went from ~1.4 s to ~0.9 s in
+ * bench:realtime (100 clients, 220k packets/s) at the same CPU (bench/README.md).
+ */
+const ACTIVE_SNAPSHOT_MS = 500;
+
 /** Resolves on the first SIGINT/SIGTERM. */
 function signalled(): Promise<void> {
   return new Promise((resolve) => {
@@ -46,7 +53,7 @@ async function main(argv: string[]): Promise<number> {
       workers: config.workers,
       maxFlows: config.maxFlows,
       timeouts: config.timeouts,
-      snapshotMs: config.server ? 1000 : 0,
+      snapshotMs: config.server ? ACTIVE_SNAPSHOT_MS : 0,
     },
     (batch) => store.ingest(batch),
   );

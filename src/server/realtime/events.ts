@@ -76,7 +76,7 @@ export type SubscribeAck =
  * `flows:update`: flows matching the subscription's filter that changed since the previous
  * update. A flow that changed several times in between comes once, in its latest state (an
  * ended record replaces the active one). Active flows are refreshed by the capture workers
- * about once a second.
+ * twice a second.
  */
 export interface FlowsUpdate {
   /** Per-connection sequence number, 1 for the first update after a subscribe. */
