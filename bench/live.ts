@@ -5,6 +5,7 @@
  *   sudo npm run bench:live -- [--profiles rand,flows1k] [--rates 50k,100k,200k,...,max]
  *     [--duration 3] [--capturers flowmatrix,tcpdump,softflowd] [--loss 0.1] [--no-pin]
  *     [--keep-going] [--json FILE] [--noise PCT] [--retries N] [--fm-args "--max-flows 8192"]
+ *     [--node-args "--cpu-prof --cpu-prof-dir=/tmp/prof"]
  *
  * Method (as ../shared/tools/live_bench.sh, which measured the figures in issue 3): two network
  * namespaces this benchmark creates and removes, joined by a veth pair (g0 sends, c0 captures);
@@ -55,11 +56,13 @@ interface Args {
   retries: number;
   /** Extra flowmatrix arguments (e.g. --max-flows 8192). */
   fmArgs: string[];
+  /** Node options for flowmatrix's process (e.g. --cpu-prof: a profile per thread). */
+  nodeArgs: string[];
 }
 
 const USAGE = `usage: npm run bench:live -- [--profiles rand,flows1k] [--rates 50k,100k,...,max]
   [--duration SECONDS] [--capturers flowmatrix,flowmatrix@2,tcpdump,softflowd] [--loss PCT]
-  [--no-pin] [--keep-going] [--json FILE] [--noise PCT] [--retries N] [--fm-args "ARGS"]
+  [--no-pin] [--keep-going] [--json FILE] [--noise PCT] [--retries N] [--fm-args "ARGS"] [--node-args "ARGS"]
   flowmatrix@N runs flowmatrix with --workers N (N shards: the kernel fanout path).
   A step during which other programs on the machine used more than --noise % CPU (default 10)
   is run again, up to --retries times (default 1), and the quietest attempt is kept.`;
@@ -90,6 +93,7 @@ function parse(argv: string[]): Args {
     noise: 10,
     retries: 1,
     fmArgs: [],
+    nodeArgs: [],
   };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
@@ -139,6 +143,10 @@ function parse(argv: string[]): Args {
         break;
       case '--retries':
         a.retries = Number(v);
+        i++;
+        break;
+      case '--node-args':
+        a.nodeArgs = (v ?? '').split(/\s+/).filter((x) => x !== '');
         i++;
         break;
       case '--fm-args':
@@ -373,6 +381,7 @@ async function startCapturer(name: string, pair: VethPair, dir: string, a: Args)
     const p = start('ip', [
       ...ns,
       process.execPath,
+      ...a.nodeArgs,
       mainJs,
       '--iface',
       pair.ifA,
