@@ -92,54 +92,11 @@ export function linkInfo(ns: string, dev: string): IpLink {
  * or DAD: the only packets on the wire are the test's own) and no addresses.
  */
 export function createVethPair(): VethPair {
-  removeStale();
-  const n = counter++;
-  const tag = `${process.pid.toString(36)}${n.toString(36)}`.slice(-8);
-  const nsA = `${PREFIX}${process.pid}-${n}-a`;
-  const nsB = `${PREFIX}${process.pid}-${n}-b`;
-  const ifA = `fm${tag}a`;
-  const ifB = `fm${tag}b`;
-  const destroy = (): void => {
-    run('ip', ['netns', 'del', nsA]);
-    run('ip', ['netns', 'del', nsB]);
-  };
-  try {
-    for (const ns of [nsA, nsB]) {
-      must('ip', ['netns', 'add', ns]);
-      must('ip', [
-        'netns',
-        'exec',
-        ns,
-        'sysctl',
-        '-qw',
-        'net.ipv6.conf.all.disable_ipv6=1',
-        'net.ipv6.conf.default.disable_ipv6=1',
-      ]);
-      must('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
-    }
-    must('ip', ['link', 'add', ifA, 'netns', nsA, 'type', 'veth', 'peer', 'name', ifB, 'netns', nsB]);
-    must('ip', ['-n', nsA, 'link', 'set', ifA, 'up']);
-    must('ip', ['-n', nsB, 'link', 'set', ifB, 'up']);
-    const a = linkInfo(nsA, ifA);
-    const b = linkInfo(nsB, ifB);
-    return {
-      nsA,
-      ifA,
-      ifIndexA: a.ifindex,
-      macA: a.address,
-      nsB,
-      ifB,
-      ifIndexB: b.ifindex,
-      macB: b.address,
-      destroy,
-    };
-  } catch (e) {
-    destroy();
-    throw e;
-  }
+  // Unique names across processes too (tests run in parallel): the pid and a counter.
+  const tag = `${process.pid.toString(36)}${counter.toString(36)}`.slice(-8);
+  return createNamedVethPair(`fm${tag}a`, `fm${tag}b`);
 }
 
-/** Adds an 802.1Q subinterface `dev.id` in `ns`, up. Returns its name. */
 export function addVlan(ns: string, dev: string, id: number): string {
   const name = `${dev.slice(0, 10)}.${id}`;
   must('ip', ['-n', ns, 'link', 'add', 'link', dev, 'name', name, 'type', 'vlan', 'id', String(id)]);

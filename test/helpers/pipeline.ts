@@ -1,5 +1,5 @@
 import { FileCaptureSource, ShardingSink } from '../../src/capture/index.js';
-import { decodeFlows } from '../../src/flow/batch.js';
+import { decodeFlows, type FlowBatch } from '../../src/flow/batch.js';
 import { EndCode, type FlowRecord } from '../../src/flow/record.js';
 import type { FlowStore } from '../../src/store/index.js';
 import type { Piscina } from 'piscina';
@@ -17,18 +17,20 @@ export interface OfflineResult {
   packets: number;
 }
 
-/** The file path of main.ts, in-process: files → rings → workers → records. */
-export async function runOffline(
+/**
+ * The file path of main.ts, in-process: files → rings → workers → `onBatch` (ended flows and
+ * nothing else unless config.snapshotMs asks for snapshots). Returns the source for its
+ * counters; throws a worker's error.
+ */
+export async function runFile(
   paths: string[],
+  onBatch: (batch: FlowBatch) => void,
   config: Partial<PipelineConfig> = {},
   pool: Piscina | null = null,
-): Promise<OfflineResult> {
-  const flows: FlowRecord[] = [];
+): Promise<{ source: FileCaptureSource; counters: ReturnType<FlowPipeline['counters']> }> {
   const pipeline = new FlowPipeline(
     { ...defaultPipelineConfig(), workers: 2, maxFlows: 100_000, ringBytes: 1 << 20, ...config },
-    (batch) => {
-      for (const r of decodeFlows(batch)) if (r.state === 'ended') flows.push(r);
-    },
+    onBatch,
     pool,
   );
   pipeline.start();
@@ -39,10 +41,28 @@ export async function runOffline(
     await source.run();
     await pipeline.finish(EndCode.eof);
     if (pipeline.error) throw pipeline.error;
-    return { flows, counters: pipeline.counters(), damage: source.damage(), packets: source.stats().packets };
+    return { source, counters: pipeline.counters() };
   } finally {
     await pipeline.stop();
   }
+}
+
+/** The file path of main.ts, in-process: files → rings → workers → records. */
+export async function runOffline(
+  paths: string[],
+  config: Partial<PipelineConfig> = {},
+  pool: Piscina | null = null,
+): Promise<OfflineResult> {
+  const flows: FlowRecord[] = [];
+  const { source, counters } = await runFile(
+    paths,
+    (batch) => {
+      for (const r of decodeFlows(batch)) if (r.state === 'ended') flows.push(r);
+    },
+    config,
+    pool,
+  );
+  return { flows, counters, damage: source.damage(), packets: source.stats().packets };
 }
 
 export { createShardPool };
@@ -54,20 +74,5 @@ export async function runIntoStore(
   config: Partial<PipelineConfig> = {},
   pool: Piscina | null = null,
 ): Promise<void> {
-  const pipeline = new FlowPipeline(
-    { ...defaultPipelineConfig(), workers: 2, maxFlows: 200_000, ringBytes: 1 << 20, ...config },
-    (batch) => store.ingest(batch),
-    pool,
-  );
-  pipeline.start();
-  try {
-    const sink = new ShardingSink(pipeline.createProducers(), 256);
-    const source = new FileCaptureSource(paths, sink);
-    await source.open();
-    await source.run();
-    await pipeline.finish(EndCode.eof);
-    if (pipeline.error) throw pipeline.error;
-  } finally {
-    await pipeline.stop();
-  }
+  await runFile(paths, (batch) => store.ingest(batch), { maxFlows: 200_000, ...config }, pool);
 }

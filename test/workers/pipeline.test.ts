@@ -2,11 +2,9 @@ import t from 'tap';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FileCaptureSource, ShardingSink } from '../../src/capture/index.js';
 import { decodeFlows } from '../../src/flow/batch.js';
-import { EndCode } from '../../src/flow/record.js';
 import { writeCapture } from '../../src/gen/index.js';
-import { defaultPipelineConfig, FlowPipeline } from '../../src/workers/index.js';
+import { runFile } from '../helpers/pipeline.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flowmatrix-pipeline-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,9 +17,10 @@ t.test('snapshots racing drains and the final flush never deliver a flow after i
     let endedRecords = 0;
     let lateActive = 0;
     let snapshots = 0;
-    const pipeline = new FlowPipeline(
-      // A tiny ring and a 1 ms snapshot period keep snapshot tasks interleaved with drains.
-      { ...defaultPipelineConfig(), workers: 2, ringBytes: 1 << 16, snapshotMs },
+    // A tiny ring and a 1 ms snapshot period keep snapshot tasks interleaved with drains.
+    // runFile throws if a task failed (stop waits for the snapshot in flight).
+    await runFile(
+      [pcap],
       (batch) => {
         for (const r of decodeFlows(batch)) {
           if (r.state === 'active') {
@@ -33,18 +32,12 @@ t.test('snapshots racing drains and the final flush never deliver a flow after i
           }
         }
       },
+      { workers: 2, ringBytes: 1 << 16, snapshotMs },
     );
-    pipeline.start();
-    const source = new FileCaptureSource([pcap], new ShardingSink(pipeline.createProducers(), 64));
-    await source.open();
-    await source.run();
-    await pipeline.finish(EndCode.eof);
-    await pipeline.stop();
-    return { error: pipeline.error, ended: ended.size, endedRecords, lateActive, snapshots };
+    return { ended: ended.size, endedRecords, lateActive, snapshots };
   };
   const quiet = await run(0);
   const busy = await run(1);
-  t.equal(busy.error, null, 'no task failed (stop waits for the snapshot in flight)');
   t.ok(busy.snapshots > 0, `${busy.snapshots} active records were pushed while the file was read`);
   t.equal(busy.lateActive, 0, 'no active record arrives after the same flow ended');
   t.equal(busy.endedRecords, busy.ended, 'every flow ended once');

@@ -1,7 +1,6 @@
-import { FileCaptureSource, ShardingSink } from '../../../src/capture/index.js';
 import { decodeFlows, FLOW_REC_BYTES, FR, type FlowBatch } from '../../../src/flow/batch.js';
 import { EndCode, type FlowRecord } from '../../../src/flow/record.js';
-import { defaultPipelineConfig, FlowPipeline } from '../../../src/workers/index.js';
+import { runFile } from '../../helpers/pipeline.js';
 
 export interface PipelineBatches {
   /** Every batch the pipeline produced (ended flows only: no snapshots). */
@@ -13,23 +12,7 @@ export interface PipelineBatches {
 /** The file path of main.ts in-process: files → rings → workers → batches of ended flows. */
 export async function pipelineBatches(paths: string[], workers = 2): Promise<PipelineBatches> {
   const batches: FlowBatch[] = [];
-  const pipeline = new FlowPipeline(
-    { ...defaultPipelineConfig(), workers, maxFlows: 200_000, ringBytes: 1 << 20, snapshotMs: 0 },
-    (batch) => {
-      batches.push(batch);
-    },
-  );
-  pipeline.start();
-  try {
-    const sink = new ShardingSink(pipeline.createProducers(), 256);
-    const source = new FileCaptureSource(paths, sink);
-    await source.open();
-    await source.run();
-    await pipeline.finish(EndCode.eof);
-    if (pipeline.error) throw pipeline.error;
-  } finally {
-    await pipeline.stop();
-  }
+  await runFile(paths, (batch) => batches.push(batch), { workers, maxFlows: 200_000, snapshotMs: 0 });
   const flows: FlowRecord[] = [];
   for (const b of batches) for (const r of decodeFlows(b)) if (r.state === 'ended') flows.push(r);
   return { batches, flows };
