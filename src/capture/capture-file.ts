@@ -19,15 +19,6 @@ export const DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024;
 export const MIN_CHUNK_BYTES = 64;
 /** Hard ceiling of the read buffer: one maximal record or block. */
 const MAX_BUFFER_BYTES = Math.max(PCAP_MAX_RECORD + 24, PCAPNG_MAX_BLOCK);
-/**
- * Read-ahead (regular files larger than two chunks): two buffers of HEADROOM + chunk bytes take
- * turns; the next chunk is read into the idle one (at HEADROOM) while the current one is parsed,
- * and the unparsed tail of a record cut by the chunk end is copied in front of it. Tails longer
- * than HEADROOM (huge pcapng blocks) end read-ahead for the file and fall back to one buffer.
- */
-const READ_AHEAD_HEADROOM = PCAP_MAX_RECORD + 64;
-/** Below this chunk size the headroom would dominate: one buffer, as before. */
-const READ_AHEAD_MIN_CHUNK = 1 << 20;
 
 export type CaptureFormat = 'pcap' | 'pcapng';
 
@@ -146,10 +137,6 @@ export class CaptureFileReader {
   private parser: RecordParser | null = null;
   private readonly skips = emptySkipCounts();
   private aborted = false;
-  /** Read-ahead state (see READ_AHEAD_HEADROOM). */
-  private readAhead = false;
-  private spare: Uint8Array<ArrayBuffer> | null = null;
-  private prefetch: Promise<number> | null = null;
 
   /** Starts nothing: open() touches the file. */
   constructor(path: string, options: CaptureFileReaderOptions = {}) {
@@ -179,10 +166,8 @@ export class CaptureFileReader {
       if (st.isDirectory()) throw new FlowmatrixError('FILE_UNREADABLE', `${this.path}: is a directory`);
       this.fileSize = st.isFile() ? st.size : 0;
       // A small file needs no more than its own size (the buffer still grows if it does).
-      this.readAhead = this.chunkBytes >= READ_AHEAD_MIN_CHUNK && this.fileSize > 2 * this.chunkBytes;
-      const size = this.readAhead
-        ? READ_AHEAD_HEADROOM + this.chunkBytes
-        : this.fileSize > 0
+      const size =
+        this.fileSize > 0
           ? Math.max(MIN_CHUNK_BYTES, Math.min(this.chunkBytes, this.fileSize))
           : this.chunkBytes;
       this.buf = new Uint8Array(size);
@@ -220,10 +205,6 @@ export class CaptureFileReader {
     const abortWait = signal === undefined ? null : new Promise<void>((resolve) => (wake = resolve));
     const onAbort = (): void => wake();
     signal?.addEventListener('abort', onAbort, { once: true });
-    if (this.readAhead && !this.eof) {
-      this.spare = new Uint8Array(this.buf.length);
-      this.startPrefetch();
-    }
     try {
       while (true) {
         if (signal?.aborted) {
@@ -245,7 +226,6 @@ export class CaptureFileReader {
         this.compact();
         const need = parser.need;
         if (need > this.buf.length) {
-          await this.endReadAhead();
           const available = this.fileSize - this.base;
           if (this.fileSize > 0 && need > available) {
             // Never grow the buffer for a length the file cannot hold.
@@ -260,9 +240,6 @@ export class CaptureFileReader {
     } finally {
       signal?.removeEventListener('abort', onAbort);
       this.state = 'done';
-      // A read still in flight must finish before the file handle closes.
-      if (this.prefetch) await this.prefetch.catch(() => 0);
-      this.prefetch = null;
       await this.close();
     }
     return this.stats;
@@ -353,87 +330,14 @@ export class CaptureFileReader {
     this.view = new DataView(next.buffer);
   }
 
-  /** Starts reading the next chunk into the idle buffer, at READ_AHEAD_HEADROOM. */
-  private startPrefetch(): void {
-    const fh = this.fh;
-    const spare = this.spare;
-    if (fh === null || spare === null) return;
-    this.prefetch = fh
-      .read(spare, READ_AHEAD_HEADROOM, spare.length - READ_AHEAD_HEADROOM, this.bytesRead)
-      .then((r) => r.bytesRead);
-  }
-
-  /**
-   * Takes the prefetched chunk: the cut record's tail (buf[0, end) after compact()) goes in
-   * front of it in the idle buffer, the buffers swap, and the next chunk starts loading.
-   */
-  private async takePrefetch(): Promise<void> {
-    const spare = this.spare as Uint8Array<ArrayBuffer>;
-    let n: number;
-    try {
-      n = await (this.prefetch as Promise<number>);
-    } catch (e) {
-      this.prefetch = null;
-      throw this.fileError(e);
-    }
-    this.prefetch = null;
-    const tail = this.end;
-    spare.set(this.buf.subarray(0, tail), READ_AHEAD_HEADROOM - tail);
-    this.spare = this.buf;
-    this.buf = spare;
-    this.view = new DataView(spare.buffer);
-    this.base -= READ_AHEAD_HEADROOM - tail;
-    this.pos = READ_AHEAD_HEADROOM - tail;
-    this.end = READ_AHEAD_HEADROOM + n;
-    this.bytesRead += n;
-    if (n === 0) this.eof = true;
-    else this.startPrefetch();
-  }
-
-  /** Back to one buffer: the prefetched bytes are appended after the data in hand. */
-  private async endReadAhead(): Promise<void> {
-    if (!this.readAhead) return;
-    this.readAhead = false;
-    const pending = this.prefetch;
-    this.prefetch = null;
-    const spare = this.spare;
-    this.spare = null;
-    if (pending === null || spare === null) return;
-    let n: number;
-    try {
-      n = await pending;
-    } catch (e) {
-      throw this.fileError(e);
-    }
-    if (n === 0) {
-      this.eof = true;
-      return;
-    }
-    if (this.end + n > this.buf.length) this.grow(this.end + n);
-    this.buf.set(spare.subarray(READ_AHEAD_HEADROOM, READ_AHEAD_HEADROOM + n), this.end);
-    this.end += n;
-    this.bytesRead += n;
-  }
-
   private async readMore(): Promise<void> {
-    if (this.readAhead) {
-      if (this.pos === 0 && this.end <= READ_AHEAD_HEADROOM && this.prefetch !== null) {
-        await this.takePrefetch();
-        return;
-      }
-      await this.endReadAhead();
-      if (this.eof || this.end > this.pos) return;
-    }
     const fh = this.fh;
     if (fh === null) throw new FlowmatrixError('INTERNAL', `${this.path}: read after close`);
     if (this.end === this.buf.length)
       throw new FlowmatrixError('INTERNAL', `${this.path}: read into a full buffer`);
     let n: number;
     try {
-      // Regular files are read at explicit positions (read-ahead reads out of order of the
-      // file offset); pipes and other streams sequentially.
-      const at = this.fileSize > 0 ? this.bytesRead : null;
-      ({ bytesRead: n } = await fh.read(this.buf, this.end, this.buf.length - this.end, at));
+      ({ bytesRead: n } = await fh.read(this.buf, this.end, this.buf.length - this.end, null));
     } catch (e) {
       throw this.fileError(e);
     }
