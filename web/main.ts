@@ -24,7 +24,12 @@ import { segmented } from './segmented.js';
 import { setToken, takeTokenFromFragment } from './token.js';
 import { filterFromUrl, onFilterNavigation, pushFilter } from './url-state.js';
 
-/** Rows loaded from the REST API when the filter changes (live updates add to them). */
+/**
+ * Rows loaded from the REST API when the filter changes: the newest flows, ended ones included
+ * (live updates add to them). The active flows also come over Socket.IO right after each
+ * subscribe (the snapshot parts of flows:update, up to 20,000); they are merged like any update,
+ * the newer record of a flow winning, so the two may overlap.
+ */
 const INITIAL_ROWS = 2000;
 const CAPTURE_POLL_MS = 5000;
 

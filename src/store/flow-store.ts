@@ -202,7 +202,7 @@ export class FlowStore implements FlowStoreReader {
       const lastK = page[page.length - 1];
       nextCursor = encodeCursor({ sort: q.sort, order: q.order, value: values[lastK], id: ids[lastK], sig });
     }
-    return { flows, nextCursor };
+    return q.count ? { flows, nextCursor, matched: values.length } : { flows, nextCursor };
   }
 
   getFlow(id: string): FlowRecord | null {

@@ -38,12 +38,16 @@ export interface FlowQuery {
    * state); a cursor from a different query is refused.
    */
   signature?: string;
+  /** Also count the matching flows (FlowPage.matched), which the scan finds anyway. */
+  count?: boolean;
 }
 
 export interface FlowPage {
   flows: FlowRecord[];
   /** Cursor of the next page, null on the last page. */
   nextCursor: string | null;
+  /** With FlowQuery.count: flows matching the query from its cursor on, listed in this page or not. */
+  matched?: number;
 }
 
 export type TalkerMetric = 'bytes' | 'packets' | 'flows';

@@ -77,10 +77,11 @@ t.test('the first update after a quiet spell goes at once', async (t) => {
   srv.store.ingest(
     makeBatch([{ id: 1, src: '10.0.0.1', dst: '10.0.0.2', first: T0, last: T0, end: EndCode.active }]),
   );
-  await waitFor(() => got.updates.length === 1, 3000, 'update');
-  const ms = got.received[0].at - t0;
+  await waitFor(() => got.changes.length === 1, 3000, 'update');
+  const first = got.received.find((r) => r.update.snapshot === false)!;
+  const ms = first.at - t0;
   t.ok(ms < 200, `delivered in ${ms.toFixed(0)} ms (not held for the period)`);
-  t.ok(got.updates[0].ingestedAt <= got.updates[0].t, 'ingestedAt is no later than the send time');
+  t.ok(first.update.ingestedAt <= first.update.t, 'ingestedAt is no later than the send time');
 });
 
 t.test('over maxFlowsPerUpdate, the rest is counted as omitted', async (t) => {
@@ -90,6 +91,7 @@ t.test('over maxFlowsPerUpdate, the rest is counted as omitted', async (t) => {
   const got = collectFlows(c);
   await connected(c);
   await subscribe(c, { topics: ['flows'] });
+  await waitFor(() => got.updates.some((u) => u.snapshot === 'last'), 3000, 'the (empty) snapshot');
   srv.store.ingest(
     makeBatch(
       Array.from({ length: 300 }, (_, i) => ({
@@ -102,8 +104,8 @@ t.test('over maxFlowsPerUpdate, the rest is counted as omitted', async (t) => {
       })),
     ),
   );
-  await waitFor(() => got.updates.length === 1, 3000, 'update');
-  const u = got.updates[0];
+  await waitFor(() => got.changes.length === 1, 3000, 'update');
+  const u = got.changes[0];
   t.equal(u.ended.length, 30, 'ended flows first');
   t.equal(u.active.length, 20);
   t.same(u.counts, { active: 270, ended: 30 });

@@ -1,11 +1,13 @@
 import type { Socket } from 'socket.io';
 import type { FlowCursor } from '../../flow/batch.js';
 import type { SystemSample } from '../../metrics/types.js';
+import type { FlowPage, FlowQuery } from '../../store/types.js';
 import { dropTransport, type Backlog } from './backlog.js';
 import type { FlowsUpdate, ServerToClientEvents, Topic } from './events.js';
 import type { RealtimeObserver } from './observer.js';
 import type { HubOptions } from './options.js';
 import { PendingFlows } from './pending-flows.js';
+import { ActiveSnapshot, type SnapshotPart } from './snapshot.js';
 import type { Turn } from './round-queue.js';
 import type { RecordCache } from './record-cache.js';
 import type { Summaries } from './summaries.js';
@@ -35,6 +37,7 @@ function flowsUpdateJson(
 ): string {
   return (
     `{"seq":${u.seq},"t":${u.t},"ingestedAt":${u.ingestedAt},"mode":"${u.mode}",` +
+    `"snapshot":${u.snapshot === false ? 'false' : `"${u.snapshot}"`},` +
     `"active":[${active.join(',')}],"ended":[${ended.join(',')}],` +
     `"counts":{"active":${u.counts.active},"ended":${u.counts.ended}},"omitted":${u.omitted}}`
   );
@@ -47,6 +50,8 @@ export interface ClientEnv {
   summaries: Summaries;
   observer: RealtimeObserver;
   latestSample(): SystemSample | null;
+  /** The flow store's query (for the snapshot of active flows after a subscribe). */
+  queryFlows(q: FlowQuery): FlowPage;
   /** Monotonic milliseconds. */
   now(): number;
   /** Measures the connection's unsent data (tests may replace it). */
@@ -82,6 +87,8 @@ type SummaryTopic = 'metrics' | 'toptalkers' | 'stats';
 export class ClientConnection implements Turn {
   subscription: Subscription = NO_SUBSCRIPTION;
   private readonly pending: PendingFlows;
+  /** The active flows still to send after a subscribe, before any change; null when done. */
+  private snapshot: ActiveSnapshot | null = null;
   private readonly dirty = new Set<SummaryTopic>();
   private readonly minIntervalMs: number;
   private mode: 'full' | 'summary' = 'full';
@@ -121,10 +128,21 @@ export class ClientConnection implements Turn {
     return true;
   }
 
-  /** Replaces the subscription; flows matched under the previous filter are forgotten. */
+  /**
+   * Replaces the subscription; flows matched under the previous filter are forgotten. With
+   * `flows`, the next rounds send the snapshot of the matching active flows, then changes.
+   */
   subscribe(s: Subscription): void {
     this.subscription = s;
     this.pending.clear();
+    this.snapshot = s.topics.has('flows')
+      ? new ActiveSnapshot(
+          (q) => this.env.queryFlows(q),
+          s.filter,
+          `realtime:${s.filterText}`,
+          this.env.options.maxPendingFlows,
+        )
+      : null;
     this.seq = 0;
     this.dirty.clear();
     for (const t of ['metrics', 'toptalkers', 'stats'] as const) if (s.topics.has(t)) this.dirty.add(t);
@@ -167,6 +185,7 @@ export class ClientConnection implements Turn {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.pending.clear();
+    this.snapshot = null;
   }
 
   stats(): ClientStats {
@@ -195,7 +214,7 @@ export class ClientConnection implements Turn {
   }
 
   private hasWork(): boolean {
-    return this.dirty.size > 0 || (this.wants('flows') && !this.pending.empty);
+    return this.dirty.size > 0 || (this.wants('flows') && (this.snapshot !== null || !this.pending.empty));
   }
 
   private round(): void {
@@ -252,22 +271,27 @@ export class ClientConnection implements Turn {
   private send(): void {
     const { observer, summaries } = this.env;
     const s = this.subscription;
-    if (this.wants('flows') && !this.pending.empty) {
-      const limit = this.mode === 'full' ? this.env.options.maxFlowsPerUpdate : 0;
+    const limit = this.mode === 'full' ? this.env.options.maxFlowsPerUpdate : 0;
+    if (this.wants('flows') && this.snapshot !== null) {
+      // One part per round, through the same throttle and backpressure checks as changes, which
+      // wait (coalesced, bounded) until the snapshot is complete.
+      this.sendSnapshotPart(this.snapshot, limit);
+    } else if (this.wants('flows') && !this.pending.empty) {
       const taken = this.pending.take(limit, this.env.cache);
       const t = Date.now();
-      const head = {
-        seq: ++this.seq,
-        t,
-        ingestedAt: Number.isNaN(taken.ingestedAt) ? t : taken.ingestedAt,
-        mode: this.mode,
-        counts: taken.counts,
-        omitted: taken.omitted,
-      };
-      this.socket.emit('flows:update', new PreEncoded(flowsUpdateJson(head, taken.active, taken.ended)));
-      observer.socketMessage('flows:update');
-      if (taken.omitted > 0) observer.socketDrop('flows-omitted', taken.omitted);
-      this.updatesSent++;
+      this.emitFlows(
+        {
+          seq: ++this.seq,
+          t,
+          ingestedAt: Number.isNaN(taken.ingestedAt) ? t : taken.ingestedAt,
+          mode: this.mode,
+          snapshot: false,
+          counts: taken.counts,
+          omitted: taken.omitted,
+        },
+        taken.active,
+        taken.ended,
+      );
     }
     if (this.dirty.has('metrics')) {
       const sample = this.env.latestSample();
@@ -285,5 +309,41 @@ export class ClientConnection implements Turn {
       observer.socketMessage('stats:update');
     }
     this.dirty.clear();
+    // More snapshot parts, or changes that came while one was sent: the next round.
+    if (this.hasWork()) this.schedule();
+  }
+
+  private sendSnapshotPart(snapshot: ActiveSnapshot, limit: number): void {
+    let part: SnapshotPart;
+    try {
+      part = snapshot.next(limit);
+    } catch (err) {
+      // A store that cannot page its own query: end the snapshot rather than the connection.
+      this.env.options.logger?.warn({ client: this.id, err }, 'snapshot of active flows failed');
+      part = { active: [], omitted: 0, last: true };
+    }
+    if (part.last) this.snapshot = null;
+    const t = Date.now();
+    this.emitFlows(
+      {
+        seq: ++this.seq,
+        t,
+        ingestedAt: t,
+        mode: this.mode,
+        snapshot: part.last ? 'last' : 'part',
+        counts: { active: part.active.length + part.omitted, ended: 0 },
+        omitted: part.omitted,
+      },
+      part.active,
+      [],
+    );
+  }
+
+  private emitFlows(head: Omit<FlowsUpdate, 'active' | 'ended'>, active: string[], ended: string[]): void {
+    const observer = this.env.observer;
+    this.socket.emit('flows:update', new PreEncoded(flowsUpdateJson(head, active, ended)));
+    observer.socketMessage('flows:update');
+    if (head.omitted > 0) observer.socketDrop('flows-omitted', head.omitted);
+    this.updatesSent++;
   }
 }

@@ -77,6 +77,13 @@ export type SubscribeAck =
  * update. A flow that changed several times in between comes once, in its latest state (an
  * ended record replaces the active one). Active flows are refreshed by the capture workers
  * twice a second.
+ *
+ * After every accepted subscribe to `flows`, the first updates are a snapshot (`snapshot` not
+ * false): the active flows matching the filter at that moment, the most recently seen first, at
+ * most `maxFlowsPerUpdate` per update and 20,000 (the server's per-connection bound) in all;
+ * matching active flows past the bound are counted in the last part's `omitted`. A snapshot is
+ * sent even when nothing matches (one empty part), so its `'last'` part says the view is complete.
+ * Changes follow it.
  */
 export interface FlowsUpdate {
   /** Per-connection sequence number, 1 for the first update after a subscribe. */
@@ -93,6 +100,12 @@ export interface FlowsUpdate {
    * backlog stayed high), so only `counts` come until it has caught up again.
    */
   mode: 'full' | 'summary';
+  /**
+   * false: changes. `'part'` or `'last'`: a part of the snapshot of active flows sent after a
+   * subscribe (`'last'`: its final part; more parts come while `'part'`). A snapshot lists only
+   * active flows; `counts.active` is the flows the part covers, listed or counted in `omitted`.
+   */
+  snapshot: false | 'part' | 'last';
   /** Flows still going (`state: 'active'`). */
   active: FlowRecord[];
   /** Flows that ended (`state: 'ended'`, with `endReason`). */

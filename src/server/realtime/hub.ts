@@ -26,7 +26,10 @@ import { parseSubscription } from './subscription.js';
 import { realtimeParser } from './wire.js';
 
 export interface HubDeps {
-  /** The flow store: the hub listens to its batches and reads its summaries. */
+  /**
+   * The flow store: the hub listens to its batches, reads its summaries and pages its active
+   * flows (queryFlows) for the snapshot a subscriber gets first.
+   */
   store: FlowStoreReader & {
     onBatch(listener: (batch: FlowBatch, cursor: FlowCursor) => void): void;
   };
@@ -99,6 +102,7 @@ export class RealtimeHub {
       summaries: this.summaries,
       observer: this.observer,
       latestSample: () => deps.metrics?.latest() ?? null,
+      queryFlows: (q) => deps.store.queryFlows(q),
       now: () => performance.now(),
       backlog: (socket) => measureBacklog(socket.conn),
       enqueue: (turn) => rounds.add(turn),

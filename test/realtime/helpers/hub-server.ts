@@ -134,19 +134,25 @@ export function subscribe(c: ClientSocket, request: SubscribeRequest): Promise<S
   return c.timeout(5000).emitWithAck('subscribe', request);
 }
 
-/** Collects flows:update events; `latest` keeps the newest record per flow id. */
+/**
+ * Collects flows:update events; `latest` keeps the newest record per flow id, `changes` the
+ * updates that are not part of a subscribe's snapshot of active flows.
+ */
 export function collectFlows(c: ClientSocket): {
   updates: FlowsUpdate[];
+  changes: FlowsUpdate[];
   received: Array<{ at: number; update: FlowsUpdate }>;
   latest: Map<string, FlowsUpdate['active'][number]>;
 } {
   const out = {
     updates: [] as FlowsUpdate[],
+    changes: [] as FlowsUpdate[],
     received: [] as Array<{ at: number; update: FlowsUpdate }>,
     latest: new Map<string, FlowsUpdate['active'][number]>(),
   };
   c.on('flows:update', (u) => {
     out.updates.push(u);
+    if (u.snapshot === false) out.changes.push(u);
     out.received.push({ at: performance.now(), update: u });
     for (const f of [...u.active, ...u.ended]) out.latest.set(f.id, f);
   });
