@@ -242,6 +242,8 @@ async function run(label: string, pcap: string, a: Args, clients: number): Promi
       i % 10 === 0 ? ['flows', 'metrics', 'toptalkers', 'stats'] : ['flows'];
     s.on('connect', () => s.emit('subscribe', { filter, topics }, () => {}));
     s.on('flows:update', (u: FlowsUpdate) => {
+      // The snapshot after subscribe carries flows as they were, not changes: not latency.
+      if (u.snapshot !== false) return;
       const now = Date.now();
       updates++;
       sendLatency.add(now - u.ingestedAt);
