@@ -10,10 +10,11 @@ import { FlowPipeline, defaultPipelineConfig } from './workers/index.js';
 
 /**
  * How often the workers hand their changed active flows to the store (and so to the API and
- * the live push). 500 ms, not 1 s: packet → dashboard latency p99 went from ~1.4 s to ~0.9 s in
- * bench:realtime (100 clients, 220k packets/s) at the same CPU (bench/README.md).
+ * the live push). Packet → dashboard latency p99 in bench:realtime (100 clients, 220k packets/s):
+ * ~1.4 s with 1 s, 0.9–1.17 s with 500 ms, 0.80–0.93 s with 250 ms for ~5 % more server CPU
+ * (bench/README.md).
  */
-const ACTIVE_SNAPSHOT_MS = 500;
+const ACTIVE_SNAPSHOT_MS = 250;
 
 /** Resolves on the first SIGINT/SIGTERM. */
 function signalled(): Promise<void> {
