@@ -205,6 +205,11 @@ export class FlowStore implements FlowStoreReader {
     return q.count ? { flows, nextCursor, matched: values.length } : { flows, nextCursor };
   }
 
+  activeFlow(id: string): FlowRecord | null {
+    const slot = this.activeIds.get(Number(id));
+    return slot === undefined ? null : this.recordAt(-(slot + 1));
+  }
+
   getFlow(id: string): FlowRecord | null {
     const n = Number(id);
     if (!Number.isSafeInteger(n) || n < 0) return null;

@@ -120,6 +120,8 @@ export interface FlowStoreReader {
   nowMs(): number;
   queryFlows(q: FlowQuery): FlowPage;
   getFlow(id: string): FlowRecord | null;
+  /** The flow if it is active now (O(1)); null for ended or unknown ids. */
+  activeFlow(id: string): FlowRecord | null;
   topTalkers(q: TopTalkersQuery): TopTalker[];
   protocols(windowMs: number): ProtocolStat[];
   ports(windowMs: number, limit: number): PortStat[];

@@ -157,6 +157,11 @@ export class FakeFlowStore implements FlowStoreReader {
     return { flows, nextCursor };
   }
 
+  activeFlow(id: string): FlowRecord | null {
+    this.calls.push({ method: 'activeFlow', args: [id] });
+    return this.flows.find((f) => f.id === id && f.state === 'active') ?? null;
+  }
+
   getFlow(id: string): FlowRecord | null {
     this.calls.push({ method: 'getFlow', args: [id] });
     return this.flows.find((r) => r.id === id) ?? null;

@@ -61,6 +61,13 @@ t.test('a new subscriber gets the matching active flows first, in snapshot parts
   const want = activeTruth([...decodeFlows(batch)], 'tcp');
   t.ok(want.size > 80 && want.size < 160, `${want.size} active TCP flows`);
 
+  // Count the store's scans: a snapshot scans the active flows once, whatever its parts.
+  let scans = 0;
+  const query = srv.store.queryFlows.bind(srv.store);
+  srv.store.queryFlows = (q) => {
+    scans++;
+    return query(q);
+  };
   const c = srv.connect();
   const got = collectFlows(c);
   await connected(c);
@@ -68,6 +75,7 @@ t.test('a new subscriber gets the matching active flows first, in snapshot parts
   t.ok(ack.ok);
   await waitFor(done(got.updates), 5000, 'the whole snapshot');
   const parts = snapshotOf(got.updates);
+  t.equal(scans, 1, `one scan of the store for ${parts.length} parts`);
   t.equal(got.updates.length, parts.length, 'nothing but the snapshot before any change');
   t.same(
     parts.map((u) => u.seq),

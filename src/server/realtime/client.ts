@@ -1,6 +1,7 @@
 import type { Socket } from 'socket.io';
 import type { FlowCursor } from '../../flow/batch.js';
 import type { SystemSample } from '../../metrics/types.js';
+import type { FlowRecord } from '../../flow/record.js';
 import type { FlowPage, FlowQuery } from '../../store/types.js';
 import { dropTransport, type Backlog } from './backlog.js';
 import type { FlowsUpdate, ServerToClientEvents, Topic } from './events.js';
@@ -52,6 +53,8 @@ export interface ClientEnv {
   latestSample(): SystemSample | null;
   /** The flow store's query (for the snapshot of active flows after a subscribe). */
   queryFlows(q: FlowQuery): FlowPage;
+  /** An active flow by id (null once it has ended), for the snapshot's later parts. */
+  activeFlow(id: string): FlowRecord | null;
   /** Monotonic milliseconds. */
   now(): number;
   /** Measures the connection's unsent data (tests may replace it). */
@@ -137,9 +140,8 @@ export class ClientConnection implements Turn {
     this.pending.clear();
     this.snapshot = s.topics.has('flows')
       ? new ActiveSnapshot(
-          (q) => this.env.queryFlows(q),
+          { query: (q) => this.env.queryFlows(q), activeFlow: (id) => this.env.activeFlow(id) },
           s.filter,
-          `realtime:${s.filterText}`,
           this.env.options.maxPendingFlows,
         )
       : null;

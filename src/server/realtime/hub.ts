@@ -103,6 +103,7 @@ export class RealtimeHub {
       observer: this.observer,
       latestSample: () => deps.metrics?.latest() ?? null,
       queryFlows: (q) => deps.store.queryFlows(q),
+      activeFlow: (id) => deps.store.activeFlow(id),
       now: () => performance.now(),
       backlog: (socket) => measureBacklog(socket.conn),
       enqueue: (turn) => rounds.add(turn),
