@@ -1,4 +1,5 @@
 import t from 'tap';
+import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +43,22 @@ async function rows(page: Page): Promise<Cells[]> {
 async function flowCount(page: Page): Promise<number> {
   const text = (await page.textContent('#flow-count')) ?? '';
   return Number(/^([\d,]+) flows/.exec(text)?.[1].replace(/,/g, '') ?? NaN);
+}
+
+/** A UDP port on loopback that nobody listens on (bound, then released). */
+async function freeUdpPort(): Promise<number> {
+  const sock = createSocket('udp4');
+  await new Promise<void>((resolve) => sock.bind(0, '127.0.0.1', resolve));
+  const { port } = sock.address();
+  await new Promise<void>((resolve) => sock.close(resolve));
+  return port;
+}
+
+/** The export and collection rows the health panel shows now. */
+async function exportRows(page: Page): Promise<string[]> {
+  return page.$$eval('#health .stat:not([hidden])', (els) =>
+    els.map((e) => e.getAttribute('data-key') ?? '').filter((k) => /^(export|collect)-/.test(k)),
+  );
 }
 
 async function until(what: string, probe: () => Promise<boolean>, ms = 15_000): Promise<void> {
@@ -97,6 +114,7 @@ t.test('the dashboard against a live replay', async (t) => {
     return /^[1-9]/.test(text);
   });
   t.pass('the health panel counts the active flows');
+  t.same(await exportRows(page), [], 'no export rows without --ipfix-export');
   await saveScreenshot(page, 'dashboard.png', true);
 
   // Typing a filter narrows the table (and lands in the URL).
@@ -155,7 +173,11 @@ t.test('the dashboard against a live replay', async (t) => {
   await server.stop();
   await page.waitForSelector('#link:not([data-state="live"])', { timeout: 10_000 });
   t.pass(`the indicator shows the loss (${await page.getAttribute('#link', 'data-state')})`);
-  server = await startCli(['--pcap', pcap, '--replay-speed', '1'], port);
+  // Back with IPFIX export to a loopback UDP port nobody listens on (nothing leaves the host);
+  // a short idle timeout ends flows, hence records, within a couple of seconds.
+  const exportTo = `127.0.0.1:${await freeUdpPort()}`;
+  const exporting = ['--ipfix-export', exportTo, '--idle-timeout', '2s'];
+  server = await startCli(['--pcap', pcap, '--replay-speed', '1', ...exporting], port);
   await page.waitForSelector('#link[data-state="live"]', { timeout: 20_000 });
   restarting = false;
   await until('rows after reconnecting', async () => {
@@ -164,6 +186,16 @@ t.test('the dashboard against a live replay', async (t) => {
   });
   t.pass('reconnected after the restart, same filter');
   t.equal(await page.inputValue('#filter'), 'tcp');
+  await until('exported records in the health panel', async () => {
+    const text = (await page.textContent('#health [data-key="export-records"] dd')) ?? '';
+    return /^[1-9]/.test(text);
+  });
+  t.same(await exportRows(page), ['export-records', 'export-drops'], 'the exporter rows, no collector rows');
+  t.match(
+    await page.textContent('#health [data-key="export-drops"] dd'),
+    /^[\d,]+ \/ ready$/,
+    'export drops and the target state',
+  );
   await saveScreenshot(page, 'reconnected.png');
 
   t.same(errors, [], 'no console errors');

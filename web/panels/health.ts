@@ -9,9 +9,20 @@ interface Row {
   value: (s: SystemSample) => string;
   /** True when the value deserves attention (drops, a full ring, a saturated CPU). */
   warn?: (s: SystemSample) => boolean;
+  /** Shown only while this part of `export` is on (IPFIX export, collection). */
+  part?: 'exporter' | 'collector';
 }
 
 const maxOf = (a: number[] | undefined): number | null => (a && a.length > 0 ? Math.max(...a) : null);
+
+const total = (r: Record<string, number> | undefined): number =>
+  r ? Object.values(r).reduce((a, b) => a + b, 0) : 0;
+
+/** The export targets' states, each once (`ready`, `connected`, `backoff` …). */
+const targetStates = (s: SystemSample): string[] => [
+  ...new Set((s.export?.exporter?.targets ?? []).map((t) => t.state)),
+];
+const UP = new Set(['ready', 'connected']);
 
 const ROWS: Row[] = [
   { key: 'pps', label: 'Packets/s', value: (s) => fmt.si(s.rates.packetsPerSec) },
@@ -67,6 +78,51 @@ const ROWS: Row[] = [
     value: (s) => `${s.eventLoop.delayP99Ms.toFixed(1)} ms`,
     warn: (s) => s.eventLoop.delayP99Ms > 100,
   },
+  {
+    key: 'export-records',
+    label: 'Export records/s',
+    value: (s) => fmt.si(s.export?.exporter?.rates.recordsPerSec),
+    part: 'exporter',
+  },
+  {
+    key: 'export-drops',
+    label: 'Export drops / target',
+    value: (s) => `${fmt.count(total(s.export?.exporter?.drops))} / ${targetStates(s).join(', ') || '—'}`,
+    warn: (s) => total(s.export?.exporter?.drops) > 0 || targetStates(s).some((st) => !UP.has(st)),
+    part: 'exporter',
+  },
+  {
+    key: 'collect-flows',
+    label: 'Collected flows/s',
+    value: (s) => fmt.si(s.export?.collector?.rates.flowsPerSec),
+    part: 'collector',
+  },
+  {
+    key: 'collect-messages',
+    label: 'Collector messages/s',
+    value: (s) => fmt.si(s.export?.collector?.rates.messagesPerSec),
+    part: 'collector',
+  },
+  {
+    key: 'collect-drops',
+    label: 'Collector drops',
+    value: (s) => fmt.count(total(s.export?.collector?.drops)),
+    warn: (s) => total(s.export?.collector?.drops) > 0,
+    part: 'collector',
+  },
+  {
+    key: 'collect-gaps',
+    label: 'Sequence gaps',
+    value: (s) => fmt.count(s.export?.collector?.sequenceGaps),
+    warn: (s) => (s.export?.collector?.sequenceGaps ?? 0) > 0,
+    part: 'collector',
+  },
+  {
+    key: 'collect-templates',
+    label: 'Templates',
+    value: (s) => fmt.count(s.export?.collector?.templates),
+    part: 'collector',
+  },
 ];
 
 /** The capture and system health panel, refreshed by every metrics sample. */
@@ -81,13 +137,20 @@ export class HealthPanel {
     for (const r of ROWS) {
       const dd = el('dd', {}, '—');
       this.values.set(r.key, dd);
-      list.append(el('div', { class: 'stat', 'data-key': r.key }, el('dt', {}, r.label), dd));
+      const row = el('div', { class: 'stat', 'data-key': r.key }, el('dt', {}, r.label), dd);
+      row.hidden = r.part !== undefined;
+      list.append(row);
     }
   }
 
   sample(s: SystemSample): void {
     for (const r of ROWS) {
       const dd = this.values.get(r.key) as HTMLElement;
+      if (r.part) {
+        const on = Boolean(s.export?.[r.part]);
+        (dd.parentElement as HTMLElement).hidden = !on;
+        if (!on) continue;
+      }
       setText(dd, r.value(s));
       dd.classList.toggle('warn', r.warn?.(s) ?? false);
     }
