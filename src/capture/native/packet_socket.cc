@@ -154,11 +154,10 @@ void PacketSocket::Open(const InterfaceInfo& iface, const SocketOptions& opts) {
 
 int PacketSocket::JoinFanout(int group, bool defrag, bool kernel_hash) {
   // PACKET_FANOUT_CBPF: the group's classic BPF program (FanoutHashBpf, JIT-compiled) hashes
-  // the IP address pair, and the kernel takes it modulo the group size. PACKET_FANOUT_HASH
-  // costs more on the CPU that receives the packet (a full flow dissection and a siphash of
-  // the 5-tuple per packet, plus IPv4 reassembly to keep fragments together: about 0.1 us per
-  // packet more here, see bench/README.md); the address pair keeps every fragment of a datagram
-  // with its flow without reassembly, as the file path's shardHash does.
+  // the IP address pair, and the kernel takes it modulo the group size: every fragment of a
+  // datagram stays with its flow without reassembly, as the file path's shardHash does
+  // (PACKET_FANOUT_HASH dissects the 5-tuple, so it needs DEFRAG for that). The two modes
+  // measured alike in bench:live (bench/README.md).
   // `kernel_hash` (--fanout hash) asks for PACKET_FANOUT_HASH instead: the kernel's symmetric
   // 5-tuple hash (flow dissector), which splits the fragments of a datagram unless DEFRAG.
   // DEFRAG (opt-in): the kernel reassembles IPv4 fragments before the hash or program runs,
