@@ -1,17 +1,6 @@
-import type { ProcStat } from './procfs.js';
+import { CPU_MODES, type ProcStat } from './procfs.js';
 import type { CpuModes, CpuPercent, ProcessCpu } from './types.js';
 import type { CpuUsageReading } from './config.js';
-
-const MODES: readonly (keyof CpuModes)[] = [
-  'user',
-  'nice',
-  'system',
-  'idle',
-  'iowait',
-  'irq',
-  'softirq',
-  'steal',
-];
 
 const round2 = (v: number): number => Math.round(v * 100) / 100;
 
@@ -22,13 +11,13 @@ const round2 = (v: number): number => Math.round(v * 100) / 100;
 export function cpuPercent(prev: CpuModes, cur: CpuModes): CpuPercent | null {
   const d = {} as CpuModes;
   let total = 0;
-  for (const m of MODES) {
+  for (const m of CPU_MODES) {
     d[m] = Math.max(0, cur[m] - prev[m]);
     total += d[m];
   }
   if (total <= 0) return null;
   const p = { busy: 0 } as CpuPercent;
-  for (const m of MODES) p[m] = round2((d[m] / total) * 100);
+  for (const m of CPU_MODES) p[m] = round2((d[m] / total) * 100);
   p.busy = round2(((total - d.idle - d.iowait) / total) * 100);
   return p;
 }

@@ -9,7 +9,8 @@ export interface ProcStat {
   cores: Map<number, CpuModes>;
 }
 
-const MODE_ORDER: readonly (keyof CpuModes)[] = [
+/** The CPU modes, in the order of /proc/stat's fields. */
+export const CPU_MODES: readonly (keyof CpuModes)[] = [
   'user',
   'nice',
   'system',
@@ -23,10 +24,10 @@ const MODE_ORDER: readonly (keyof CpuModes)[] = [
 function modes(fields: string[]): CpuModes | null {
   const m: CpuModes = { user: 0, nice: 0, system: 0, idle: 0, iowait: 0, irq: 0, softirq: 0, steal: 0 };
   if (fields.length < 4) return null;
-  for (let i = 0; i < MODE_ORDER.length && i < fields.length; i++) {
+  for (let i = 0; i < CPU_MODES.length && i < fields.length; i++) {
     const v = Number(fields[i]);
     if (!Number.isFinite(v) || v < 0) return null;
-    m[MODE_ORDER[i]] = v;
+    m[CPU_MODES[i]] = v;
   }
   return m;
 }

@@ -1,4 +1,5 @@
 import { EXPORT_METRICS } from './prom-export-specs.js';
+import { CPU_MODES } from './procfs.js';
 import { byIndex, byKey, counter, gauge, one, type SampleMetricSpec, type Series } from './prom-spec-kit.js';
 import type { SystemSample } from './types.js';
 
@@ -181,8 +182,6 @@ const STORE: SampleMetricSpec[] = [
     one(s.store?.ingestedBatches),
   ),
 ];
-
-const CPU_MODES = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', 'softirq', 'steal'] as const;
 
 const SYSTEM: SampleMetricSpec[] = [
   gauge(
