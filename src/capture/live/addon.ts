@@ -5,6 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import { ErrorCatalogue, FlowmatrixError, type ErrorCode } from '../../errors.js';
+import type { LiveCounters } from './stats.js';
 
 export const UNSUPPORTED_REASON = 'live capture is not supported on this platform';
 export const NOT_BUILT_REASON = 'the capture addon is not built: run npm install';
@@ -38,19 +39,11 @@ export interface NativeCaptureOptions {
   libpcap?: string[];
 }
 
-export interface NativeSocketStats {
+export interface NativeSocketStats extends LiveCounters {
   /** Index into the options' interfaces. */
   iface: number;
   shard: number;
   open: boolean;
-  packets: number;
-  kernelDrops: number;
-  freezes: number;
-  copied: number;
-  bytes: number;
-  ringDrops: number;
-  blocks: number;
-  errors: number;
 }
 
 export interface NativeInterfaceStatus {

@@ -1,11 +1,8 @@
 /** Live capture counters as plain numbers, summed per interface, per shard and overall. */
 import type { NativeStats } from './addon.js';
 
-export interface LiveSocketStats {
-  interface: string;
-  shard: number;
-  /** The socket is open (false while its interface is down, and after stop). */
-  open: boolean;
+/** Counters of a socket, and their sums per interface, per shard and overall. */
+export interface LiveCounters {
   /** Kernel PACKET_STATISTICS: packets that passed the filter, kernel drops included. */
   packets: number;
   /** Kernel: no room in the TPACKET_V3 ring (the capture thread fell behind). */
@@ -24,15 +21,11 @@ export interface LiveSocketStats {
   errors: number;
 }
 
-export interface LiveCounters {
-  packets: number;
-  kernelDrops: number;
-  freezes: number;
-  copied: number;
-  bytes: number;
-  ringDrops: number;
-  blocks: number;
-  errors: number;
+export interface LiveSocketStats extends LiveCounters {
+  interface: string;
+  shard: number;
+  /** The socket is open (false while its interface is down, and after stop). */
+  open: boolean;
 }
 
 export interface LiveInterfaceStats extends LiveCounters {
@@ -82,18 +75,9 @@ export function summarizeStats(
   shardCount: number,
   wakeups: number,
 ): LiveCaptureStats {
-  const sockets: LiveSocketStats[] = native.sockets.map((s) => ({
-    interface: names[s.iface],
-    shard: s.shard,
-    open: s.open,
-    packets: s.packets,
-    kernelDrops: s.kernelDrops,
-    freezes: s.freezes,
-    copied: s.copied,
-    bytes: s.bytes,
-    ringDrops: s.ringDrops,
-    blocks: s.blocks,
-    errors: s.errors,
+  const sockets: LiveSocketStats[] = native.sockets.map(({ iface, ...rest }) => ({
+    interface: names[iface],
+    ...rest,
   }));
   const interfaces: LiveInterfaceStats[] = native.interfaces.map((i) => ({
     ...zero(),
