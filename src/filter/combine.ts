@@ -1,3 +1,5 @@
+import type { CompareOp, Direction } from './ast.js';
+
 /**
  * `and`/`or`/`not` of two-argument predicates (batch: view and offset; record: record and its
  * parsed addresses), unrolled for the common small counts. Fixed arity: no rest arrays per call.
@@ -42,4 +44,29 @@ export function negate<A, B>(p: Pred<A, B>): Pred<A, B> {
 
 export function always<A, B>(): Pred<A, B> {
   return () => true;
+}
+
+/** The source-side test, the destination-side test, or either, as the direction asks. */
+export function sides<A, B>(dir: Direction, src: Pred<A, B>, dst: Pred<A, B>): Pred<A, B> {
+  if (dir === 'src') return src;
+  if (dir === 'dst') return dst;
+  return (a, b) => src(a, b) || dst(a, b);
+}
+
+/** `get(a, b) op x`. */
+export function compareWith<A, B>(get: (a: A, b: B) => number, op: CompareOp, x: number): Pred<A, B> {
+  switch (op) {
+    case '>':
+      return (a, b) => get(a, b) > x;
+    case '>=':
+      return (a, b) => get(a, b) >= x;
+    case '<':
+      return (a, b) => get(a, b) < x;
+    case '<=':
+      return (a, b) => get(a, b) <= x;
+    case '=':
+      return (a, b) => get(a, b) === x;
+    case '!=':
+      return (a, b) => get(a, b) !== x;
+  }
 }

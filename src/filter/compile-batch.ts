@@ -1,8 +1,8 @@
 import { FR } from '../flow/batch.js';
 import { communityIdMessage } from '../flow/community-id.js';
 import { sha1Short } from '../flow/sha1.js';
-import type { CommunityIdNode, CompareNode, Direction, FilterNode, HostNode, NetNode } from './ast.js';
-import { allOf, always, anyOf, negate, type Pred } from './combine.js';
+import type { CommunityIdNode, CompareNode, FilterNode, HostNode, NetNode } from './ast.js';
+import { allOf, always, anyOf, compareWith, negate, sides, type Pred } from './combine.js';
 import { cheapestFirst } from './cost.js';
 import { END_REASON_NAMES, TUNNEL_CODE } from './names.js';
 import { prefixMatch } from './prefix.js';
@@ -79,16 +79,10 @@ export function compileBatch(node: FilterNode): BatchPredicate {
       return (v, o) => v.getUint8(o + FR.endCode) === code;
     }
     case 'compare':
-      return compare(node);
+      return compareWith(reader(node.field), node.op, node.value);
     case 'cid':
       return communityId(node);
   }
-}
-
-function sides(dir: Direction, src: BatchPredicate, dst: BatchPredicate): BatchPredicate {
-  if (dir === 'src') return src;
-  if (dir === 'dst') return dst;
-  return (v, o) => src(v, o) || dst(v, o);
 }
 
 function address(node: HostNode | NetNode): BatchPredicate {
@@ -146,25 +140,6 @@ function reader(field: CompareNode['field']): Reader {
       return f(FR.srcPackets);
     case 'dstPackets':
       return f(FR.dstPackets);
-  }
-}
-
-function compare(node: CompareNode): BatchPredicate {
-  const get = reader(node.field);
-  const x = node.value;
-  switch (node.op) {
-    case '>':
-      return (v, o) => get(v, o) > x;
-    case '>=':
-      return (v, o) => get(v, o) >= x;
-    case '<':
-      return (v, o) => get(v, o) < x;
-    case '<=':
-      return (v, o) => get(v, o) <= x;
-    case '=':
-      return (v, o) => get(v, o) === x;
-    case '!=':
-      return (v, o) => get(v, o) !== x;
   }
 }
 

@@ -1,7 +1,7 @@
 import type { FlowRecord } from '../flow/record.js';
 import { parseAddressWords } from './address-words.js';
-import type { CompareNode, Direction, FilterNode, HostNode, NetNode } from './ast.js';
-import { allOf, always, anyOf, negate, type Pred } from './combine.js';
+import type { CompareNode, FilterNode, HostNode, NetNode } from './ast.js';
+import { allOf, always, anyOf, compareWith, negate, sides, type Pred } from './combine.js';
 import { cheapestFirst } from './cost.js';
 import { prefixMatch } from './prefix.js';
 
@@ -96,18 +96,12 @@ export function compileRecord(node: FilterNode): RecordPredicate {
       return (r) => r.endReason === reason;
     }
     case 'compare':
-      return compare(node);
+      return compareWith(value(node.field), node.op, node.value);
     case 'cid': {
       const cid = node.communityId;
       return (r) => r.communityId === cid;
     }
   }
-}
-
-function sides(dir: Direction, src: RecordPredicate, dst: RecordPredicate): RecordPredicate {
-  if (dir === 'src') return src;
-  if (dir === 'dst') return dst;
-  return (r, a) => src(r, a) || dst(r, a);
 }
 
 function address(node: HostNode | NetNode): RecordPredicate {
@@ -141,24 +135,5 @@ function value(field: CompareNode['field']): (r: FlowRecord) => number {
       return (r) => r.srcPackets;
     case 'dstPackets':
       return (r) => r.dstPackets;
-  }
-}
-
-function compare(node: CompareNode): RecordPredicate {
-  const get = value(node.field);
-  const x = node.value;
-  switch (node.op) {
-    case '>':
-      return (r) => get(r) > x;
-    case '>=':
-      return (r) => get(r) >= x;
-    case '<':
-      return (r) => get(r) < x;
-    case '<=':
-      return (r) => get(r) <= x;
-    case '=':
-      return (r) => get(r) === x;
-    case '!=':
-      return (r) => get(r) !== x;
   }
 }
