@@ -225,7 +225,7 @@ export class RealtimeHub {
       if (!c.wants('flows')) continue;
       const s = c.subscription;
       let g = byText.get(s.filterText);
-      if (!g) byText.set(s.filterText, (g = { filter: s.filter, clients: [] }));
+      if (!g) byText.set(s.filterText, (g = { filter: s.filter, clients: [], hit: false }));
       g.clients.push(c);
     }
     this.groups = new FilterIndex([...byText.values()]);

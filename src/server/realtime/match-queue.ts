@@ -7,6 +7,8 @@ import type { FilterIndex } from './filter-index.js';
 export interface Group<C> {
   filter: CompiledFilter | null;
   clients: C[];
+  /** Matched a record in the current run: its connections are scheduled at the run's end. */
+  hit: boolean;
 }
 
 export interface Offeree {
@@ -34,7 +36,6 @@ export class MatchQueue<C extends Offeree> {
   private queue: Work[] = [];
   private head = 0;
   private scheduled = false;
-  private readonly touched = new Set<C>();
 
   constructor(
     private readonly budgetMs: number,
@@ -79,8 +80,12 @@ export class MatchQueue<C extends Offeree> {
       w.next = stop;
       if (w.next >= w.count) this.queue[this.head++] = undefined as unknown as Work;
     }
-    for (const c of this.touched) c.schedule();
-    this.touched.clear();
+    // Once per group and run, not per matched record and connection.
+    for (const g of index.groups) {
+      if (!g.hit) continue;
+      g.hit = false;
+      for (const c of g.clients) c.schedule();
+    }
     if (this.head < this.queue.length) {
       this.scheduled = true;
       setImmediate(() => this.run());
@@ -106,10 +111,8 @@ export class MatchQueue<C extends Offeree> {
           id = view.getFloat64(o + FR.id, true);
           ended = view.getUint8(o + FR.endCode) !== EndCode.active;
         }
-        for (const c of g.clients) {
-          c.offer(w.cursor, i, id, ended, w.ingestedAt);
-          this.touched.add(c);
-        }
+        g.hit = true;
+        for (const c of g.clients) c.offer(w.cursor, i, id, ended, w.ingestedAt);
       }
     }
   }
