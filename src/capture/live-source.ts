@@ -22,7 +22,6 @@ export class LiveCaptureSource implements CaptureSource {
   private capture: LiveCapture | null = null;
   private stopped: (() => void) | null = null;
   private readonly done: Promise<void>;
-  private last: LiveCaptureStats | null = null;
 
   constructor(
     private readonly options: LiveSourceOptions,
@@ -59,17 +58,14 @@ export class LiveCaptureSource implements CaptureSource {
   }
 
   stop(): void {
-    const c = this.capture;
-    if (c) {
-      c.stop();
-      this.last = c.stats();
-    }
+    this.capture?.stop();
     for (const ring of this.rings) new RingProducer(ring).close();
     this.stopped?.();
   }
 
+  /** Null before open(); after stop() the final counters. */
   stats(): LiveCaptureStats | null {
-    return this.capture?.stats() ?? this.last;
+    return this.capture?.stats() ?? null;
   }
 
   status(): CaptureSourceStatus[] {
