@@ -5,7 +5,7 @@
  * privileges are dropped; a signal flushes every flow and exits 0 promptly. Nothing leaves the
  * namespaces (tcpreplay sends out of the peer interface only).
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,6 +47,26 @@ interface LiveRun {
   exitMs: number;
 }
 
+/** `ip` arguments that run the CLI in namespace `ns`, behind the `wrap` command if any. */
+function cliInNs(ns: string, args: string[], wrap: string[] = []): string[] {
+  return ['netns', 'exec', ns, ...wrap, process.execPath, '--import=tsx', mainTs, ...args];
+}
+
+/** A veth pair (removed at teardown) and a generated capture; null when this test cannot run here. */
+async function setUp(
+  t: Test,
+  name: string,
+  gen: Pick<GenOptions, 'seed' | 'flows' | 'packets'>,
+): Promise<{ v: VethPair; pcap: string } | null> {
+  if (unavailable(t, netnsUnavailable())) return null;
+  if (unavailable(t, toolUnavailable('tcpreplay'))) return null;
+  const v = createVethPair();
+  t.teardown(() => v.destroy());
+  const pcap = join(dir, `${name}.pcap`);
+  await writeCapture({ ...gen, mix: MIX, durationSec: 5 }, pcap);
+  return { v, pcap };
+}
+
 /** Runs the CLI capturing on the veth's A side, replays `pcap` from the B side, then SIGINT. */
 async function capture(v: VethPair, pcap: string, extra: string[], name: string): Promise<LiveRun> {
   const out = join(dir, `${name}.ndjson`);
@@ -54,25 +74,11 @@ async function capture(v: VethPair, pcap: string, extra: string[], name: string)
     'ip',
     // env -u: the test runner re-adds its NODE_OPTIONS hooks to every child it spawns; they must
     // not follow a program that drops privileges (they write under .tap/ at exit).
-    [
-      'netns',
-      'exec',
+    cliInNs(
       v.nsA,
-      'env',
-      '-u',
-      'NODE_OPTIONS',
-      process.execPath,
-      '--import=tsx',
-      mainTs,
-      '--iface',
-      v.ifA,
-      '--no-server',
-      '--out',
-      out,
-      '--workers',
-      '2',
-      ...extra,
-    ],
+      ['--iface', v.ifA, '--no-server', '--out', out, '--workers', '2', ...extra],
+      ['env', '-u', 'NODE_OPTIONS'],
+    ),
     { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
@@ -102,12 +108,9 @@ function key(f: FlowRecord): string {
 }
 
 t.test('live capture on a veth gives the flows of the file path', async (t) => {
-  if (unavailable(t, netnsUnavailable())) return;
-  if (unavailable(t, toolUnavailable('tcpreplay'))) return;
-  const v = createVethPair();
-  t.teardown(() => v.destroy());
-  const pcap = join(dir, 'live.pcap');
-  await writeCapture({ seed: 51, flows: 400, packets: 6000, mix: MIX, durationSec: 5 }, pcap);
+  const env = await setUp(t, 'live', { seed: 51, flows: 400, packets: 6000 });
+  if (!env) return;
+  const { v, pcap } = env;
   const file = await runCli(['--pcap', pcap, '--no-server', '--out', join(dir, 'file.ndjson'), '--quiet']);
   t.equal(file.code, 0, file.stderr);
   const want = new Map(readNdjson(join(dir, 'file.ndjson')).map((f) => [key(f), f]));
@@ -151,12 +154,9 @@ t.test('live capture on a veth gives the flows of the file path', async (t) => {
 });
 
 t.test('--bpf keeps only matching traffic; bad inputs are one line', async (t) => {
-  if (unavailable(t, netnsUnavailable())) return;
-  if (unavailable(t, toolUnavailable('tcpreplay'))) return;
-  const v = createVethPair();
-  t.teardown(() => v.destroy());
-  const pcap = join(dir, 'bpf.pcap');
-  await writeCapture({ seed: 52, flows: 300, packets: 4000, mix: MIX, durationSec: 5 }, pcap);
+  const env = await setUp(t, 'bpf', { seed: 52, flows: 300, packets: 4000 });
+  if (!env) return;
+  const { v, pcap } = env;
   const file = await runCli([
     '--pcap',
     pcap,
@@ -176,55 +176,31 @@ t.test('--bpf keeps only matching traffic; bad inputs are one line', async (t) =
   t.same([...want].filter((k) => !gotKeys.has(k)).slice(0, 3), [], `every one of the ${want.size} UDP flows`);
   t.equal(gotKeys.size, want.size);
 
-  const bad = run('ip', [
-    'netns',
-    'exec',
-    v.nsA,
-    process.execPath,
-    '--import=tsx',
-    mainTs,
-    '--iface',
-    'nosuch0',
-    '--no-server',
-  ]);
+  const bad = run('ip', cliInNs(v.nsA, ['--iface', 'nosuch0', '--no-server']));
   t.equal(bad.status, 2);
   t.match(bad.stderr, new RegExp(`no interface named nosuch0 \\(interfaces here: .*${v.ifA}`));
   t.equal(bad.stderr.trim().split('\n').length, 1);
-  const badBpf = run('ip', [
-    'netns',
-    'exec',
-    v.nsA,
-    process.execPath,
-    '--import=tsx',
-    mainTs,
-    '--iface',
-    v.ifA,
-    '--no-server',
-    '--bpf',
-    'tcp port',
-  ]);
+  const badBpf = run('ip', cliInNs(v.nsA, ['--iface', v.ifA, '--no-server', '--bpf', 'tcp port']));
   t.equal(badBpf.status, 2);
   t.match(badBpf.stderr, /bad BPF filter "tcp port"/);
   if (toolUnavailable('setpriv') === null) {
-    const noRoot = run('ip', [
-      'netns',
-      'exec',
-      v.nsA,
-      'env',
-      '-u',
-      'NODE_OPTIONS',
-      'setpriv',
-      '--reuid=nobody',
-      '--regid=nogroup',
-      '--clear-groups',
-      '--inh-caps=-all',
-      process.execPath,
-      '--import=tsx',
-      mainTs,
-      '--iface',
-      v.ifA,
-      '--no-server',
-    ]);
+    const noRoot = run(
+      'ip',
+      cliInNs(
+        v.nsA,
+        ['--iface', v.ifA, '--no-server'],
+        [
+          'env',
+          '-u',
+          'NODE_OPTIONS',
+          'setpriv',
+          '--reuid=nobody',
+          '--regid=nogroup',
+          '--clear-groups',
+          '--inh-caps=-all',
+        ],
+      ),
+    );
     t.equal(noRoot.status, 2);
     t.match(noRoot.stderr, /run as root or grant cap_net_raw/);
     t.equal(noRoot.stderr.trim().split('\n').length, 1);
