@@ -97,6 +97,7 @@ export function createVethPair(): VethPair {
   return createNamedVethPair(`fm${tag}a`, `fm${tag}b`);
 }
 
+/** Adds an 802.1Q subinterface `dev.id` in `ns`, up. Returns its name. */
 export function addVlan(ns: string, dev: string, id: number): string {
   const name = `${dev.slice(0, 10)}.${id}`;
   must('ip', ['-n', ns, 'link', 'add', 'link', dev, 'name', name, 'type', 'vlan', 'id', String(id)]);
