@@ -1,14 +1,13 @@
 import { LRUCache } from 'lru-cache';
 import { decodeFlow, FLOW_REC_BYTES, FlowCursor, FR, type FlowBatch } from '../flow/batch.js';
 import { EndCode, type FlowRecord } from '../flow/record.js';
-import { formatAddress } from '../flow/address.js';
+import { formatAddress, parseAddress } from '../flow/address.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { protocolName } from './protocols.js';
-import { RecordChunks } from './record-chunks.js';
+import { CHUNK_RECORDS, RecordChunks } from './record-chunks.js';
 import { RunningTotals } from './running-totals.js';
 import { Timeseries } from './timeseries.js';
 import { HostIndex, hostKey32 } from './host-index.js';
-import { parseAddress } from '../flow/address.js';
 import type { FilterNode } from '../filter/ast.js';
 import type {
   FlowMatcher,
@@ -513,14 +512,19 @@ export class FlowStore implements FlowStoreReader {
     const count = seg.records.count;
     if (seg.index === null || (count - seg.index.covered) * 3 > count) seg.index = new HostIndex(seg.records);
     const base = seg.minute * INDEX_SPAN;
-    for (const at of seg.index.lookup(key)) {
-      const { batch, index } = seg.records.locate(at);
-      fn(new FlowCursor(batch), index, base + at);
-    }
-    for (let at = seg.index.covered; at < count; at++) {
-      const { batch, index } = seg.records.locate(at);
-      fn(new FlowCursor(batch), index, base + at);
-    }
+    // Records come in ascending order: one cursor per chunk, not one per record.
+    let cursor: FlowCursor | null = null;
+    let chunkStart = -1;
+    const visit = (at: number): void => {
+      if (cursor === null || at - chunkStart >= CHUNK_RECORDS) {
+        const { batch, index } = seg.records.locate(at);
+        cursor = new FlowCursor(batch);
+        chunkStart = at - index;
+      }
+      fn(cursor, at - chunkStart, base + at);
+    };
+    for (const at of seg.index.lookup(key)) visit(at);
+    for (let at = seg.index.covered; at < count; at++) visit(at);
   }
 
   /** Ended flows of the last `windowMs` and the active flows seen in it. */
