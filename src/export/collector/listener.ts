@@ -160,13 +160,14 @@ export class CollectorListener {
     this.connections.add(socket);
     this.tcpConnectionsTotal++;
     socket.setKeepAlive(true, 60_000);
+    // One message callback per connection, not one per chunk.
+    const onMessage = (message: Buffer): void => {
+      this.tcpMessages++;
+      this.collector.handleTcpMessage(message, address, id);
+    };
     socket.on('data', (chunk: Buffer) => {
       this.tcpBytes += chunk.length;
-      const ok = framer.push(chunk, (message) => {
-        this.tcpMessages++;
-        this.collector.handleTcpMessage(message, address, id);
-      });
-      if (!ok) {
+      if (!framer.push(chunk, onMessage)) {
         this.collector.drops['tcp-not-ipfix']++;
         socket.destroy();
       }
