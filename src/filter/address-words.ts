@@ -1,8 +1,8 @@
 /**
  * Textual IPv4/IPv6 address to four big-endian 32-bit words (IPv4: first word, rest zero),
  * without allocating: the record matcher parses every record's addresses with it.
- * Stricter than `parseAddress` of src/flow/address.ts, which takes a hex group glued to an
- * IPv4 tail ("::11111.2.3.4"); the two agree on everything else.
+ * Accepts exactly what `parseAddress` of src/flow/address.ts accepts (both refuse a hex group
+ * glued to an IPv4 tail, "::11111.2.3.4"), with the same words.
  */
 const groups = new Uint16Array(8);
 
