@@ -171,25 +171,23 @@ export class IpfixExporter {
       if (bytes[o + FR.endCode] === EndCode.active) continue;
       this.flows++;
       const t = bytes[o + FR.ipVersion] === 6 ? this.t6 : this.t4;
-      let p = b.reserve(t.id, t.bytes);
-      if (p < 0) {
-        this.flush();
-        p = b.reserve(t.id, t.bytes);
-      }
       if (biflow) {
-        b.commit(enc.bi(view, bytes, o, out, outB, p));
+        b.commit(enc.bi(view, bytes, o, out, outB, this.reserve(t)));
         continue;
       }
-      b.commit(enc.uni(view, bytes, o, false, out, outB, p));
+      b.commit(enc.uni(view, bytes, o, false, out, outB, this.reserve(t)));
       // The responder's direction, when it sent anything.
       if (view.getFloat64(o + FR.dstPackets, true) === 0) continue;
-      p = b.reserve(t.id, t.bytes);
-      if (p < 0) {
-        this.flush();
-        p = b.reserve(t.id, t.bytes);
-      }
-      b.commit(enc.uni(view, bytes, o, true, out, outB, p));
+      b.commit(enc.uni(view, bytes, o, true, out, outB, this.reserve(t)));
     }
+  }
+
+  /** Where the next record of template `t` goes; sends the message first when it is full. */
+  private reserve(t: { id: number; bytes: number }): number {
+    const p = this.builder.reserve(t.id, t.bytes);
+    if (p >= 0) return p;
+    this.flush();
+    return this.builder.reserve(t.id, t.bytes);
   }
 
   /** Sends the partly filled message, if any. */
@@ -278,14 +276,7 @@ export class IpfixExporter {
       return;
     }
     buf.set(this.builder.buf.subarray(this.builder.headerBytes, len), this.builder.headerBytes);
-    writeHeader(format, new DataView(buf.buffer, buf.byteOffset, len), {
-      length: len,
-      count: records,
-      exportMs: now,
-      uptimeMs: now - this.startedMs,
-      sequence: t.sequence,
-      domain: this.config.observationDomain,
-    });
+    this.header(t, buf, len, records, now);
     // IPFIX counts data records (RFC 7011 §3.1); v9 counts export packets (RFC 3954 §5.1).
     t.sequence += format === 'ipfix' ? records : 1;
     t.records += records;
@@ -298,11 +289,18 @@ export class IpfixExporter {
   private sendSets(t: TargetState, set: Uint8Array, count: number, now: number): boolean {
     const buf = t.transport.acquire();
     if (!buf) return false;
-    const format = this.config.format;
     const header = this.builder.headerBytes;
     const len = header + set.length;
     buf.set(set, header);
-    writeHeader(format, new DataView(buf.buffer, buf.byteOffset, len), {
+    this.header(t, buf, len, count, now);
+    if (this.config.format === 'v9') t.sequence++;
+    t.transport.send(buf, len);
+    return true;
+  }
+
+  /** The message header of `buf` (`len` bytes, `count` records) for target `t`'s session. */
+  private header(t: TargetState, buf: Buffer, len: number, count: number, now: number): void {
+    writeHeader(this.config.format, new DataView(buf.buffer, buf.byteOffset, len), {
       length: len,
       count,
       exportMs: now,
@@ -310,8 +308,5 @@ export class IpfixExporter {
       sequence: t.sequence,
       domain: this.config.observationDomain,
     });
-    if (format === 'v9') t.sequence++;
-    t.transport.send(buf, len);
-    return true;
   }
 }
