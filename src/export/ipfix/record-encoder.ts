@@ -45,10 +45,7 @@ export class RecordEncoder {
     p: number,
   ): number {
     p = this.head(inV, inB, o, reverse, out, outB, p);
-    const flags = inB[o + (reverse ? FR.dstTcpFlags : FR.srcTcpFlags)];
-    if (this.flagsLen === 2) out.setUint16(p, flags);
-    else out.setUint8(p, flags);
-    p += this.flagsLen;
+    p = this.flags(out, p, inB[o + (reverse ? FR.dstTcpFlags : FR.srcTcpFlags)]);
     putU64(out, p, inV.getFloat64(o + (reverse ? FR.dstBytes : FR.srcBytes), true));
     putU64(out, p + 8, inV.getFloat64(o + (reverse ? FR.dstPackets : FR.srcPackets), true));
     return this.tail(inV, inB, o, out, p + 16);
@@ -59,8 +56,11 @@ export class RecordEncoder {
     p = this.uni(inV, inB, o, false, out, outB, p);
     putU64(out, p, inV.getFloat64(o + FR.dstBytes, true));
     putU64(out, p + 8, inV.getFloat64(o + FR.dstPackets, true));
-    p += 16;
-    const flags = inB[o + FR.dstTcpFlags];
+    return this.flags(out, p + 16, inB[o + FR.dstTcpFlags]);
+  }
+
+  /** TCP flags in the format's width (IPFIX 2 bytes, v9 1); returns the position after them. */
+  private flags(out: DataView, p: number, flags: number): number {
     if (this.flagsLen === 2) out.setUint16(p, flags);
     else out.setUint8(p, flags);
     return p + this.flagsLen;
@@ -84,12 +84,13 @@ export class RecordEncoder {
     for (let i = 0; i < alen; i++) outB[p + i] = inB[b + i];
     p += alen;
     const icmp = inB[o + FR.isIcmp] === 1;
-    out.setUint16(p, icmp ? this.icmpTypeCode(inB, o, reverse) : 0);
+    const tc = icmp ? this.icmpTypeCode(inB, o, reverse) : 0;
+    out.setUint16(p, tc);
     p += 2;
     if (icmp) {
       // NetFlow convention kept by IPFIX collectors: ICMP type × 256 + code as destination port.
       out.setUint16(p, 0);
-      out.setUint16(p + 2, this.icmpTypeCode(inB, o, reverse));
+      out.setUint16(p + 2, tc);
     } else {
       const sp = inV.getUint16(o + FR.srcPort, true);
       const dp = inV.getUint16(o + FR.dstPort, true);
