@@ -183,8 +183,9 @@ export class FlowCollector implements DecodeContext {
     this.flows++;
   }
 
-  sequenceGap(): void {
-    this.gaps++;
+  sequence(s: ExporterSession, sequence: number, next: number): void {
+    if (s.nextSequence >= 0 && sequence !== s.nextSequence) this.gaps++;
+    s.nextSequence = next >>> 0;
   }
 
   private decode(buf: Uint8Array): void {

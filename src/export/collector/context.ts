@@ -24,6 +24,9 @@ export interface DecodeContext {
   session(protocol: ExportProtocol, domain: number): ExporterSession;
   /** Stores the data record in the scratch as a flow of `session`. */
   emit(session: ExporterSession, times: MessageTimes): void;
-  /** Counts a sequence discontinuity (lost or reordered messages). */
-  sequenceGap(): void;
+  /**
+   * Checks a message's `sequence` against the one `s` expects (a discontinuity — lost or
+   * reordered messages — is counted), then expects `next` (taken modulo 2^32).
+   */
+  sequence(s: ExporterSession, sequence: number, next: number): void;
 }

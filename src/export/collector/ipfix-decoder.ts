@@ -27,7 +27,6 @@ export function decodeIpfix(ctx: DecodeContext, bytes: Uint8Array, v: DataView, 
   const sequence = v.getUint32(8);
   const s = ctx.session('ipfix', v.getUint32(12));
   const records = walkSets(ctx, s, 'ipfix', bytes, v, IPFIX_HEADER_BYTES, msgLen, times);
-  if (s.nextSequence >= 0 && sequence !== s.nextSequence) ctx.sequenceGap();
-  s.nextSequence = (sequence + records) >>> 0;
+  ctx.sequence(s, sequence, sequence + records);
   return msgLen;
 }

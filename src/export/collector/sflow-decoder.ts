@@ -62,8 +62,7 @@ export function decodeSflow(ctx: DecodeContext, bytes: Uint8Array, v: DataView, 
     }
     p = end;
   }
-  if (s.nextSequence >= 0 && sequence !== s.nextSequence) ctx.sequenceGap();
-  s.nextSequence = (sequence + 1) >>> 0;
+  ctx.sequence(s, sequence, sequence + 1);
 }
 
 function flowSample(

@@ -52,6 +52,5 @@ export function decodeV5(ctx: DecodeContext, bytes: Uint8Array, v: DataView, len
     x.proto = bytes[o + 38];
     ctx.emit(s, times);
   }
-  if (s.nextSequence >= 0 && sequence !== s.nextSequence) ctx.sequenceGap();
-  s.nextSequence = (sequence + count) >>> 0;
+  ctx.sequence(s, sequence, sequence + count);
 }

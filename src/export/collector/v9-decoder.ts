@@ -20,6 +20,5 @@ export function decodeV9(ctx: DecodeContext, bytes: Uint8Array, v: DataView, len
   const sequence = v.getUint32(12);
   const s = ctx.session('netflow-v9', v.getUint32(16));
   walkSets(ctx, s, 'v9', bytes, v, V9_HEADER_BYTES, len, times);
-  if (s.nextSequence >= 0 && sequence !== s.nextSequence) ctx.sequenceGap();
-  s.nextSequence = (sequence + 1) >>> 0;
+  ctx.sequence(s, sequence, sequence + 1);
 }
