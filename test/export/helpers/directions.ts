@@ -15,7 +15,8 @@ export function directionKey(proto: number, src: string, sp: number, dst: string
   return proto === 1 || proto === 58 ? `${proto} ${src} > ${dst}` : `${proto} ${src}:${sp} > ${dst}:${dp}`;
 }
 
-function add(m: Map<string, DirectionTotals>, k: string, packets: number, bytes: number): void {
+/** Adds one record of a direction to its totals. */
+export function addTotals(m: Map<string, DirectionTotals>, k: string, packets: number, bytes: number): void {
   const t = m.get(k);
   if (t) {
     t.records++;
@@ -28,23 +29,23 @@ function add(m: Map<string, DirectionTotals>, k: string, packets: number, bytes:
 export function bidirectionalTotals(flows: FlowRecord[]): Map<string, DirectionTotals> {
   const m = new Map<string, DirectionTotals>();
   for (const f of flows) {
-    add(m, directionKey(f.proto, f.srcAddr, f.srcPort, f.dstAddr, f.dstPort), f.srcPackets, f.srcBytes);
+    addTotals(m, directionKey(f.proto, f.srcAddr, f.srcPort, f.dstAddr, f.dstPort), f.srcPackets, f.srcBytes);
     if (f.dstPackets > 0)
-      add(m, directionKey(f.proto, f.dstAddr, f.dstPort, f.srcAddr, f.srcPort), f.dstPackets, f.dstBytes);
+      addTotals(
+        m,
+        directionKey(f.proto, f.dstAddr, f.dstPort, f.srcAddr, f.srcPort),
+        f.dstPackets,
+        f.dstBytes,
+      );
   }
   return m;
 }
 
-/** Unidirectional records (collected ones: src = the record's source, counters in src*). */
-export function unidirectionalTotals(records: FlowRecord[]): Map<string, DirectionTotals> {
-  const m = new Map<string, DirectionTotals>();
-  for (const r of records) {
-    add(m, directionKey(r.proto, r.srcAddr, r.srcPort, r.dstAddr, r.dstPort), r.srcPackets, r.srcBytes);
-    if (r.dstPackets > 0)
-      add(m, directionKey(r.proto, r.dstAddr, r.dstPort, r.srcAddr, r.srcPort), r.dstPackets, r.dstBytes);
-  }
-  return m;
-}
+/**
+ * Unidirectional records (collected ones: src = the record's source, counters in src*; biflow
+ * records carry the reverse in dst*): the same sums as bidirectionalTotals.
+ */
+export const unidirectionalTotals = bidirectionalTotals;
 
 /** Differences between two totals maps (at most `limit` lines). */
 export function diffTotals(

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { TruthRow } from '../../../src/gen/index.js';
 import { readCapture } from '../../gen/helpers/capture-reader.js';
 import { decodeFrame } from '../../gen/helpers/frame-decoder.js';
-import { directionKey, type DirectionTotals } from './directions.js';
+import { addTotals as add, directionKey, type DirectionTotals } from './directions.js';
 
 /** Path of a command, or null when it is not installed. */
 export function which(cmd: string): string | null {
@@ -71,15 +71,6 @@ export async function run(
   // let the pipes drain
   await sleep(20);
   return { code, output: d.output() };
-}
-
-function add(m: Map<string, DirectionTotals>, k: string, packets: number, bytes: number): void {
-  const t = m.get(k);
-  if (t) {
-    t.records++;
-    t.packets += packets;
-    t.bytes += bytes;
-  } else m.set(k, { records: 1, packets, bytes });
 }
 
 /** Generator truth as per-direction totals (directions without packets left out). */
