@@ -203,7 +203,7 @@ export class FlowPipeline {
    * could reach the listener after the same flow's ended record and revive it there.
    */
   async snapshot(): Promise<void> {
-    await Promise.all(this.shards.map((s) => this.runTask(s, 'snapshot', 0, false)));
+    await Promise.all(this.shards.map((s) => this.runTask(s, 'snapshot', 0)));
   }
 
   async stop(): Promise<void> {
@@ -284,13 +284,8 @@ export class FlowPipeline {
   }
 
   /** Runs a flush/snapshot on a shard once its current drain task (if any) has returned. */
-  private runTask(
-    s: Shard,
-    kind: 'flush' | 'snapshot',
-    endCode: number,
-    markDrained = true,
-  ): Promise<ArrayBuffer> {
-    return new Promise<ArrayBuffer>((resolve, reject) => {
+  private runTask(s: Shard, kind: 'flush' | 'snapshot', endCode: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
       const go = (): void => {
         if (!this.pool) {
           reject(new Error('pipeline stopped'));
@@ -302,14 +297,14 @@ export class FlowPipeline {
           .run(this.task(s, kind, endCode))
           .then((buf: ArrayBuffer) => {
             this.deliver(buf);
-            resolve(buf);
+            resolve();
           })
           .catch((err: unknown) => {
             this.onTaskError(err);
             reject(err instanceof Error ? err : new Error(String(err)));
           })
           .finally(() => {
-            s.phase = markDrained && kind === 'flush' ? 'drained' : before === 'drained' ? 'drained' : 'idle';
+            s.phase = kind === 'flush' ? 'drained' : before === 'drained' ? 'drained' : 'idle';
             if (!this.runQueued(s) && s.phase === 'idle') this.watch(s);
           });
       };
