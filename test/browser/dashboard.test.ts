@@ -143,8 +143,13 @@ t.test('the dashboard against a live replay', async (t) => {
     const r = await rows(page);
     return r.length > 0 && r.every((c) => c.proto === 'tcp');
   });
-  const address = (await page.textContent('#flow-body .tr:not([hidden]) .c-addr button')) ?? '';
-  await page.click('#flow-body .tr:not([hidden]) .c-addr button');
+  // Read the address and click its button in one turn of the page: the live table may re-sort
+  // between two separate steps, and the click would land on another row's address.
+  const address = await page.$eval('#flow-body .tr:not([hidden]) .c-addr button', (button) => {
+    const text = button.textContent ?? '';
+    (button as unknown as { click(): void }).click();
+    return text;
+  });
   t.equal(await page.inputValue('#filter'), `host ${address}`, `clicking ${address} filters on it`);
   await until('rows of that host', async () => {
     const r = await rows(page);
