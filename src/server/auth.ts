@@ -2,7 +2,14 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import { ApiError } from './problem.js';
 
+/** The token may contain inner spaces (a configured token is any string); outer blanks are not part of it. */
 const BEARER = /^Bearer[ \t]+(\S(?:.*\S)?)[ \t]*$/i;
+
+/** The token of an `Authorization: Bearer …` header, or null (REST and the Socket.IO handshake alike). */
+export function bearerToken(header: string): string | null {
+  const m = BEARER.exec(header);
+  return m ? m[1] : null;
+}
 
 function digest(s: string): Buffer {
   return createHash('sha256').update(s, 'utf8').digest();
@@ -36,8 +43,8 @@ export function bearerAuth(token: string, isPublic: (req: Request) => boolean): 
         ),
       );
     }
-    const m = BEARER.exec(header);
-    if (m && matches(m[1])) return next();
+    const presented = bearerToken(header);
+    if (presented !== null && matches(presented)) return next();
     return next(
       new ApiError(
         'UNAUTHORIZED',

@@ -1,10 +1,19 @@
 import t from 'tap';
 import request from 'supertest';
+import { bearerToken } from '../../src/server/auth.js';
 import { Client } from './helpers/client.js';
 import { harness, waitForLog } from './helpers/fakes.js';
 
 const TOKEN = 's3cr3t-token-4f9a8b7c6d5e';
 const AUTH = { Authorization: `Bearer ${TOKEN}` };
+
+t.test('one reading of the Authorization header for REST and the Socket.IO handshake', async (t) => {
+  t.equal(bearerToken(`Bearer ${TOKEN}`), TOKEN);
+  t.equal(bearerToken(`bearer\t${TOKEN}  `), TOKEN, 'scheme case-insensitive, outer blanks dropped');
+  t.equal(bearerToken('Bearer two words'), 'two words', 'a configured token may contain spaces');
+  for (const bad of [TOKEN, `Basic ${TOKEN}`, 'Bearer', 'Bearer   ', `Bearer${TOKEN}`])
+    t.equal(bearerToken(bad), null, JSON.stringify(bad));
+});
 
 t.test('with a token: every route but health needs it', async (t) => {
   const h = harness({ authToken: TOKEN });

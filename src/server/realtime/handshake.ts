@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { ExtendedError, Socket } from 'socket.io';
-import { tokenCheck } from '../auth.js';
+import { bearerToken, tokenCheck } from '../auth.js';
 import type { HandshakeErrorData } from './events.js';
 
 function refusal(data: HandshakeErrorData): ExtendedError {
@@ -8,8 +8,6 @@ function refusal(data: HandshakeErrorData): ExtendedError {
   e.data = data;
   return e;
 }
-
-const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 
 /** The token a client presented: `auth: {token}` (socket.io-client), else an Authorization header. */
 function presented(socket: Socket): string | null {
@@ -19,8 +17,7 @@ function presented(socket: Socket): string | null {
     if (typeof token === 'string' && token !== '') return token;
   }
   const header = socket.handshake.headers.authorization;
-  const m = typeof header === 'string' ? BEARER.exec(header) : null;
-  return m ? m[1] : null;
+  return typeof header === 'string' ? bearerToken(header) : null;
 }
 
 /** Socket.IO middleware: the API's bearer token, compared in constant time. */
