@@ -1,5 +1,5 @@
 /** Number, size and time formatting for the dashboard (SI units, as the filter language's k/M/G). */
-export { protocolName } from '../src/store/protocols.js';
+export { protocolName } from '../src/flow/protocols.js';
 
 const SI = ['', 'k', 'M', 'G', 'T', 'P'];
 

@@ -1,5 +1,5 @@
 import type { CompareNode, Direction, FilterNode } from './ast.js';
-import { PROTOCOL_NAME } from './names.js';
+import { knownProtocolName } from '../flow/protocols.js';
 import { parseFilter } from './parser.js';
 
 /**
@@ -31,7 +31,7 @@ export function formatFilter(node: FilterNode): string {
     case 'portrange':
       return `${qualifier(node.dir)}portrange ${node.from}-${node.to}`;
     case 'proto':
-      return SHORTHANDS.get(node.proto) ?? `proto ${PROTOCOL_NAME.get(node.proto) ?? node.proto}`;
+      return SHORTHANDS.get(node.proto) ?? `proto ${knownProtocolName(node.proto) ?? node.proto}`;
     case 'family':
       return node.version === 4 ? 'ip' : 'ip6';
     case 'vlan':

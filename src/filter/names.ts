@@ -1,34 +1,7 @@
 import { END_REASONS } from '../flow/record.js';
 import { TUNNEL_TYPE_NAMES } from '../workers/decode/packet.js';
 
-/** IANA protocol names; the first name of a number is its canonical spelling. */
-export const PROTOCOL_NAMES: ReadonlyArray<readonly [string, number]> = [
-  ['icmp', 1],
-  ['igmp', 2],
-  ['ipip', 4],
-  ['ipencap', 4],
-  ['tcp', 6],
-  ['egp', 8],
-  ['udp', 17],
-  ['ipv6', 41],
-  ['rsvp', 46],
-  ['gre', 47],
-  ['esp', 50],
-  ['ah', 51],
-  ['icmp6', 58],
-  ['icmpv6', 58],
-  ['ipv6-icmp', 58],
-  ['eigrp', 88],
-  ['ospf', 89],
-  ['pim', 103],
-  ['vrrp', 112],
-  ['l2tp', 115],
-  ['sctp', 132],
-  ['udplite', 136],
-];
-export const PROTOCOL_BY_NAME = new Map(PROTOCOL_NAMES);
-export const PROTOCOL_NAME = new Map<number, string>();
-for (const [name, n] of PROTOCOL_NAMES) if (!PROTOCOL_NAME.has(n)) PROTOCOL_NAME.set(n, name);
+export { PROTOCOL_BY_NAME } from '../flow/protocols.js';
 
 /** Well-known service names accepted by `port`; always printed as numbers. */
 export const SERVICE_PORTS = new Map<string, number>([

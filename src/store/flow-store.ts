@@ -3,7 +3,7 @@ import { decodeFlow, FLOW_REC_BYTES, FlowCursor, FR, type FlowBatch } from '../f
 import { EndCode, type FlowRecord } from '../flow/record.js';
 import { formatAddress, parseAddress } from '../flow/address.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { protocolName } from './protocols.js';
+import { protocolName } from '../flow/protocols.js';
 import { CHUNK_RECORDS, RecordChunks } from './record-chunks.js';
 import { RunningTotals } from './running-totals.js';
 import { Timeseries } from './timeseries.js';

@@ -4,5 +4,5 @@ export {
   type FlowStoreConfig,
   type FlowBatchListener,
 } from './flow-store.js';
-export { protocolName } from './protocols.js';
+export { protocolName } from '../flow/protocols.js';
 export * from './types.js';

@@ -6,6 +6,7 @@ import {
   parseFilter,
   type FilterNode,
 } from '../../src/filter/index.js';
+import { protocolName } from '../../src/flow/protocols.js';
 import { randomFilter } from './helpers/filters.js';
 import { Rng } from './helpers/random.js';
 
@@ -244,4 +245,12 @@ t.test('random ASTs: the canonical text parses back to itself', async (t) => {
     n++;
   }
   t.equal(n, 2000, `${n} random filters round-trip`);
+});
+
+t.test('every protocol name shown by the API and the dashboard can be typed back as a filter', async (t) => {
+  for (let n = 0; n < 256; n++) {
+    const name = protocolName(n);
+    const ast = parseFilter(`proto ${name}`);
+    t.same(ast, parseFilter(`proto ${n}`), `proto ${name}`);
+  }
 });
