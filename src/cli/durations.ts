@@ -8,12 +8,8 @@ export function parseDuration(text: string): number | null {
   return Number.isFinite(v) ? v : null;
 }
 
-export function formatDuration(ms: number): string {
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
-  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
-  if (ms % 1000 === 0) return `${ms / 1000}s`;
-  return `${ms}ms`;
-}
+/** The filter language prints durations the way --idle-timeout and the API's windows read them. */
+export { formatDuration } from '../filter/format.js';
 
 /** "1M" -> 1_000_000, "64k" -> 64_000, "2G", plain integers; null when malformed. */
 export function parseCount(text: string): number | null {
