@@ -4,6 +4,7 @@ import { EndCode, type FlowRecord } from '../flow/record.js';
 import { formatAddress, parseAddress } from '../flow/address.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { protocolName } from '../flow/protocols.js';
+import { selectTop } from './select-top.js';
 import { CHUNK_RECORDS, RecordChunks } from './record-chunks.js';
 import { RunningTotals } from './running-totals.js';
 import { Timeseries } from './timeseries.js';
@@ -195,13 +196,16 @@ export class FlowStore implements FlowStoreReader {
     }
     const order = selectTop(values, ids, q.limit + 1, desc);
     const page = order.slice(0, q.limit);
-    const flows = page.map((k) => this.recordAt(locs[k]));
+    const flows = q.idsOnly ? [] : page.map((k) => this.recordAt(locs[k]));
     let nextCursor: string | null = null;
     if (order.length > q.limit) {
       const lastK = page[page.length - 1];
       nextCursor = encodeCursor({ sort: q.sort, order: q.order, value: values[lastK], id: ids[lastK], sig });
     }
-    return q.count ? { flows, nextCursor, matched: values.length } : { flows, nextCursor };
+    const result: FlowPage = { flows, nextCursor };
+    if (q.count) result.matched = values.length;
+    if (q.idsOnly) result.ids = page.map((k) => String(ids[k]));
+    return result;
   }
 
   activeFlow(id: string): FlowRecord | null {
@@ -609,46 +613,6 @@ function hostKey(bytes: Uint8Array, at: number, v6: boolean): string | number {
 function hostText(key: string | number): string {
   if (typeof key === 'string') return key;
   return `${key >>> 24}.${(key >>> 16) & 255}.${(key >>> 8) & 255}.${key & 255}`;
-}
-
-/**
- * Indexes of the `k` best entries in page order (desc: largest value first; ties by id in the
- * same direction), without sorting everything: a bounded heap, O(n log k).
- */
-function selectTop(values: number[], ids: number[], k: number, desc: boolean): number[] {
-  const before = (a: number, b: number): boolean => {
-    const d = values[a] === values[b] ? ids[a] - ids[b] : values[a] - values[b];
-    return desc ? d > 0 : d < 0;
-  };
-  // Min-heap on page order: the root is the entry that comes last among those kept.
-  const heap: number[] = [];
-  const sift = (): void => {
-    for (let p = 0; ;) {
-      const l = 2 * p + 1;
-      const r = l + 1;
-      let m = p;
-      if (l < heap.length && before(heap[m], heap[l])) m = l;
-      if (r < heap.length && before(heap[m], heap[r])) m = r;
-      if (m === p) return;
-      [heap[m], heap[p]] = [heap[p], heap[m]];
-      p = m;
-    }
-  };
-  for (let i = 0; i < values.length; i++) {
-    if (heap.length < k) {
-      heap.push(i);
-      for (let c = heap.length - 1; c > 0;) {
-        const p = (c - 1) >> 1;
-        if (!before(heap[p], heap[c])) break;
-        [heap[c], heap[p]] = [heap[p], heap[c]];
-        c = p;
-      }
-    } else if (k > 0 && before(i, heap[0])) {
-      heap[0] = i;
-      sift();
-    }
-  }
-  return heap.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
 }
 
 /**

@@ -40,6 +40,8 @@ export interface FlowQuery {
   signature?: string;
   /** Also count the matching flows (FlowPage.matched), which the scan finds anyway. */
   count?: boolean;
+  /** List the page's flow ids (FlowPage.ids) instead of decoding its records (flows stays empty). */
+  idsOnly?: boolean;
 }
 
 export interface FlowPage {
@@ -48,6 +50,8 @@ export interface FlowPage {
   nextCursor: string | null;
   /** With FlowQuery.count: flows matching the query from its cursor on, listed in this page or not. */
   matched?: number;
+  /** With FlowQuery.idsOnly: the ids of the page's flows, in page order. */
+  ids?: string[];
 }
 
 export type TalkerMetric = 'bytes' | 'packets' | 'flows';

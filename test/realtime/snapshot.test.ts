@@ -254,3 +254,45 @@ t.test('the snapshot is bounded; the flows left out are counted', async (t) => {
   );
   t.equal(srv.observer.drops.get('flows-omitted'), leftOut, 'counted for Prometheus (flows-omitted)');
 });
+
+t.test('connections subscribing with one filter between two batches share one store scan', async (t) => {
+  const srv = await startHubServer({ hub: { maxRate: 20, maxFlowsPerUpdate: 1000 } });
+  t.teardown(() => srv.stop());
+  srv.store.ingest(makeBatch(specs(120)));
+  let scans = 0;
+  const query = srv.store.queryFlows.bind(srv.store);
+  srv.store.queryFlows = (q) => {
+    scans++;
+    return query(q);
+  };
+  const snapshotIds = async (filter: string): Promise<string[]> => {
+    const c = srv.connect();
+    const got = collectFlows(c);
+    await connected(c);
+    t.ok((await subscribe(c, { filter, topics: ['flows'] })).ok);
+    await waitFor(done(got.updates), 5000, `the snapshot of ${filter}`);
+    return snapshotOf(got.updates)
+      .flatMap((u) => u.active)
+      .map((f) => f.id)
+      .sort();
+  };
+  const records = [...decodeFlows(makeBatch(specs(120)))];
+  const truth = (filter: string): string[] => [...activeTruth(records, filter).keys()].sort();
+
+  const first = await Promise.all([snapshotIds('tcp'), snapshotIds('tcp'), snapshotIds('tcp')]);
+  t.equal(scans, 1, 'three subscribers, one scan');
+  for (const ids of first) t.same(ids, truth('tcp'), 'each gets every matching active flow');
+  t.same(await snapshotIds('udp'), truth('udp'), 'another filter');
+  t.equal(scans, 2, 'has its own scan');
+  t.equal(srv.hub.stats().snapshotScans, 2);
+  t.equal(srv.hub.stats().snapshotScansShared, 2);
+
+  // A batch changes the active flows: the next subscriber's scan is a new one and sees them.
+  const more = makeBatch(specs(30, () => false, 1000));
+  srv.store.ingest(more);
+  records.push(...decodeFlows(more));
+  const later = await snapshotIds('tcp');
+  t.equal(scans, 3, 'a batch ends the sharing');
+  t.same(later, truth('tcp'), 'the next snapshot has the new flows too');
+  t.ok(later.length > first[0].length);
+});

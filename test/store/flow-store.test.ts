@@ -105,6 +105,33 @@ t.test('a generated capture: top talkers, protocols, counts and pages equal the 
   } while (cursor);
   t.equal(seen.size, udpTruth, `${udpTruth} UDP flows over ${pages} pages`);
 
+  // idsOnly: the same page as ids, without the records.
+  const full = store.queryFlows({
+    filter: byProto(17),
+    state: 'all',
+    sort: 'lastSeen',
+    order: 'desc',
+    limit: 500,
+    count: true,
+  });
+  const bare = store.queryFlows({
+    filter: byProto(17),
+    state: 'all',
+    sort: 'lastSeen',
+    order: 'desc',
+    limit: 500,
+    count: true,
+    idsOnly: true,
+  });
+  t.same(
+    bare.ids,
+    full.flows.map((f) => f.id),
+    'idsOnly lists the same flows in the same order',
+  );
+  t.same(bare.flows, [], 'and decodes none');
+  t.equal(bare.matched, full.matched);
+  t.equal(bare.nextCursor, full.nextCursor);
+
   const one = store.queryFlows({ filter: null, state: 'ended', sort: 'lastSeen', order: 'desc', limit: 1 });
   const id = one.flows[0].id;
   t.same(store.getFlow(id), one.flows[0], 'getFlow finds a stored flow');

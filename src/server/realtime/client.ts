@@ -2,13 +2,13 @@ import type { Socket } from 'socket.io';
 import type { FlowCursor } from '../../flow/batch.js';
 import type { SystemSample } from '../../metrics/types.js';
 import type { FlowRecord } from '../../flow/record.js';
-import type { FlowPage, FlowQuery } from '../../store/types.js';
+import type { FlowMatcher } from '../../store/types.js';
 import { dropTransport, type Backlog } from './backlog.js';
 import type { FlowsUpdate, ServerToClientEvents, Topic } from './events.js';
 import type { RealtimeObserver } from './observer.js';
 import type { HubOptions } from './options.js';
 import { PendingFlows } from './pending-flows.js';
-import { ActiveSnapshot, type SnapshotPart } from './snapshot.js';
+import { ActiveSnapshot, type ActiveScan, type SnapshotPart } from './snapshot.js';
 import type { Turn } from './round-queue.js';
 import type { RecordCache } from './record-cache.js';
 import type { Summaries } from './summaries.js';
@@ -51,8 +51,8 @@ export interface ClientEnv {
   summaries: Summaries;
   observer: RealtimeObserver;
   latestSample(): SystemSample | null;
-  /** The flow store's query (for the snapshot of active flows after a subscribe). */
-  queryFlows(q: FlowQuery): FlowPage;
+  /** The store scan for the snapshot of active flows after a subscribe (shared, see ActiveScans). */
+  activeScan(filter: FlowMatcher | null, filterText: string, bound: number): ActiveScan;
   /** An active flow by id (null once it has ended), for the snapshot's later parts. */
   activeFlow(id: string): FlowRecord | null;
   /** Monotonic milliseconds. */
@@ -140,9 +140,8 @@ export class ClientConnection implements Turn {
     this.pending.clear();
     this.snapshot = s.topics.has('flows')
       ? new ActiveSnapshot(
-          { query: (q) => this.env.queryFlows(q), activeFlow: (id) => this.env.activeFlow(id) },
-          s.filter,
-          this.env.options.maxPendingFlows,
+          () => this.env.activeScan(s.filter, s.filterText, this.env.options.maxPendingFlows),
+          (id) => this.env.activeFlow(id),
         )
       : null;
     this.seq = 0;

@@ -20,6 +20,7 @@ import { resolveHubOptions, type HubOptions } from './options.js';
 import { FilterIndex } from './filter-index.js';
 import { MatchQueue, type Group } from './match-queue.js';
 import { RecordCache } from './record-cache.js';
+import { ActiveScans } from './snapshot.js';
 import { RoundQueue } from './round-queue.js';
 import { Summaries } from './summaries.js';
 import { parseSubscription } from './subscription.js';
@@ -61,6 +62,9 @@ export interface HubStats {
   unmatched: number;
   /** Records encoded for sending (a record sent to several connections is encoded once). */
   encodes: number;
+  /** Store scans for subscribe snapshots, and snapshots served by a scan made for another connection. */
+  snapshotScans: number;
+  snapshotScansShared: number;
   clients: ClientStats[];
 }
 
@@ -79,6 +83,7 @@ export class RealtimeHub {
   private groups = new FilterIndex<Group<ClientConnection>>([]);
   private groupsStale = true;
   private readonly cache = new RecordCache();
+  private readonly scans: ActiveScans;
   private readonly matching = new MatchQueue<ClientConnection>(MATCH_BUDGET_MS, () => this.groupList());
   private readonly summaries: Summaries;
   private readonly observer: RealtimeObserver;
@@ -95,6 +100,7 @@ export class RealtimeHub {
     this.options = resolveHubOptions(options);
     this.observer = deps.observer ?? NULL_OBSERVER;
     this.summaries = new Summaries(deps.store, this.options.statsPoints);
+    this.scans = new ActiveScans({ query: (q) => deps.store.queryFlows(q) });
     const rounds = new RoundQueue(ROUND_BUDGET_MS);
     this.env = {
       options: this.options,
@@ -102,7 +108,7 @@ export class RealtimeHub {
       summaries: this.summaries,
       observer: this.observer,
       latestSample: () => deps.metrics?.latest() ?? null,
-      queryFlows: (q) => deps.store.queryFlows(q),
+      activeScan: (filter, text, bound) => this.scans.get(filter, text, bound),
       activeFlow: (id) => deps.store.activeFlow(id),
       now: () => performance.now(),
       backlog: (socket) => measureBacklog(socket.conn),
@@ -140,6 +146,7 @@ export class RealtimeHub {
       // The store has no way to remove a listener: registered once, idle while stopped.
       this.listening = true;
       this.deps.store.onBatch((batch, cursor) => {
+        this.scans.invalidate();
         if (this.running) this.ingest(batch, cursor);
       });
     }
@@ -178,6 +185,8 @@ export class RealtimeHub {
       filterGroups: this.groupList().size,
       unmatched: this.matching.backlog,
       encodes: this.cache.encodes,
+      snapshotScans: this.scans.scans,
+      snapshotScansShared: this.scans.shared,
       clients,
     };
   }

@@ -17,60 +17,96 @@ export interface SnapshotStore {
   activeFlow(id: string): FlowRecord | null;
 }
 
+/** The ids of the active flows matching a filter, newest lastSeen first, as one scan found them. */
+export interface ActiveScan {
+  readonly ids: readonly string[];
+  /** Matching active flows past the bound (counted, not listed). */
+  readonly beyondBound: number;
+}
+
+/** Most distinct (filter, bound) scans kept between two batches. */
+const MAX_SHARED_SCANS = 256;
+
+/**
+ * The store scans of the snapshots, shared by the connections that subscribe with the same
+ * filter between two batches: a scan of every active flow costs ~75 ms at 300k of them, and
+ * after a network blip every dashboard reconnects within a second or two, most with the same
+ * filter. Active flows change only when the store ingests a batch, so a scan stays exact until
+ * the next one (`invalidate`, called for every batch).
+ */
+export class ActiveScans {
+  private readonly byKey = new Map<string, ActiveScan>();
+  /** Store scans made, and scans answered from one made for another connection. */
+  scans = 0;
+  shared = 0;
+
+  constructor(private readonly store: Pick<SnapshotStore, 'query'>) {}
+
+  get(filter: FlowMatcher | null, filterText: string, bound: number): ActiveScan {
+    const key = `${bound} ${filterText}`;
+    const known = this.byKey.get(key);
+    if (known) {
+      this.shared++;
+      return known;
+    }
+    this.scans++;
+    const page = this.store.query({
+      filter,
+      state: 'active',
+      sort: 'lastSeen',
+      order: 'desc',
+      limit: Math.max(1, bound),
+      count: true,
+      // The parts read each flow by id when they are sent: decoding them here would be wasted.
+      idsOnly: true,
+    });
+    const ids = bound > 0 ? (page.ids ?? page.flows.map((f) => f.id)) : [];
+    const scan = { ids, beyondBound: (page.matched ?? page.flows.length) - ids.length };
+    if (this.byKey.size < MAX_SHARED_SCANS) this.byKey.set(key, scan);
+    return scan;
+  }
+
+  /** The store's active flows changed: later scans go to the store again. */
+  invalidate(): void {
+    this.byKey.clear();
+  }
+}
+
 /**
  * The active flows matching a subscription's filter when it was made, sent after the subscribe
  * in parts (one per send round, at most `maxFlowsPerUpdate` records each) and bounded to the
  * `bound` most recently seen ones.
  *
  * The store is scanned once, when the first part is due (state=active, lastSeen descending, as
- * GET /api/v1/flows?state=active): a scan of every active flow costs ~75 ms at 300k of them, and
- * a scan per part would cost that again for each of up to ten parts, for every client that
- * (re)connects. Only the ids in order are kept (8 bytes a flow, at most `bound`); each part reads
- * its flows by id as they are when it is sent. A flow that ended in between is left out (its
- * end reaches the connection as a live update, like any change after the subscribe); one that
- * changed is listed as it is now and may also come as a change: clients keep one row per id.
+ * GET /api/v1/flows?state=active; see ActiveScans), not once per part. Only the ids in order are
+ * kept (8 bytes a flow, at most `bound`); each part reads its flows by id as they are when it is
+ * sent. A flow that ended in between is left out (its end reaches the connection as a live
+ * update, like any change after the subscribe); one that changed is listed as it is now and may
+ * also come as a change: clients keep one row per id.
  */
 export class ActiveSnapshot {
-  private ids: string[] | null = null;
+  private scanned: ActiveScan | null = null;
   private next_ = 0;
-  private beyondBound = 0;
 
   constructor(
-    private readonly store: SnapshotStore,
-    private readonly filter: FlowMatcher | null,
-    /** Most records listed over all parts. */
-    private readonly bound: number,
+    private readonly scan: () => ActiveScan,
+    private readonly activeFlow: (id: string) => FlowRecord | null,
   ) {}
 
   /** The next part, with at most `limit` records; `limit` 0 lists none and counts the rest. */
   next(limit: number): SnapshotPart {
-    const ids = this.ids ?? this.scan();
+    const { ids, beyondBound } = (this.scanned ??= this.scan());
     if (limit <= 0) {
-      const rest = ids.length - this.next_ + this.beyondBound;
+      const rest = ids.length - this.next_ + beyondBound;
       this.next_ = ids.length;
       return { active: [], omitted: rest, last: true };
     }
     const active: string[] = [];
     while (this.next_ < ids.length && active.length < limit) {
-      const flow = this.store.activeFlow(ids[this.next_++]);
+      const flow = this.activeFlow(ids[this.next_++]);
       if (flow !== null) active.push(JSON.stringify(flow));
     }
     const last = this.next_ >= ids.length;
-    return { active, omitted: last ? this.beyondBound : 0, last };
-  }
-
-  private scan(): string[] {
-    const page = this.store.query({
-      filter: this.filter,
-      state: 'active',
-      sort: 'lastSeen',
-      order: 'desc',
-      limit: Math.max(1, this.bound),
-      count: true,
-    });
-    const ids = this.bound > 0 ? page.flows.map((f) => f.id) : [];
-    this.beyondBound = (page.matched ?? page.flows.length) - ids.length;
-    this.ids = ids;
-    return ids;
+    return { active, omitted: last ? beyondBound : 0, last };
   }
 }

@@ -61,15 +61,17 @@ export interface HubServer {
     token?: string;
     transports?: ('websocket' | 'polling')[];
     headers?: Record<string, string>;
+    /** Connection timeout (socket.io-client's default: 20 s). */
+    timeoutMs?: number;
   }): ClientSocket;
   stop(): Promise<void>;
 }
 
 /** The real app, HTTP server, store and hub on a free loopback port. */
 export async function startHubServer(
-  options: { hub?: Partial<HubOptions>; token?: string } = {},
+  options: { hub?: Partial<HubOptions>; token?: string; storeMaxBytes?: number } = {},
 ): Promise<HubServer> {
-  const store = new FlowStore({ retentionMs: 60 * 60_000, maxBytes: 64 << 20 });
+  const store = new FlowStore({ retentionMs: 60 * 60_000, maxBytes: options.storeMaxBytes ?? 64 << 20 });
   const observer = new RecordingObserver();
   const metrics = new FakeMetrics();
   const hub = new RealtimeHub(
@@ -110,6 +112,7 @@ export async function startHubServer(
         reconnectionDelay: 100,
         reconnectionDelayMax: 200,
         forceNew: true,
+        ...(opts.timeoutMs === undefined ? {} : { timeout: opts.timeoutMs }),
       });
       clients.push(c);
       return c;
