@@ -566,13 +566,9 @@ export class FlowStore implements FlowStoreReader {
   }
 
   private recordAt(loc: number): FlowRecord {
-    if (loc < 0) {
-      const { batch, index } = this.active.locate(-loc - 1);
-      return decodeFlow(batch, index);
-    }
+    if (loc < 0) return this.active.decode(-loc - 1);
     const minute = Math.floor(loc / INDEX_SPAN);
-    const { batch, index } = (this.segments.get(minute) as Segment).records.locate(loc - minute * INDEX_SPAN);
-    return decodeFlow(batch, index);
+    return (this.segments.get(minute) as Segment).records.decode(loc - minute * INDEX_SPAN);
   }
 }
 

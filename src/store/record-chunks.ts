@@ -1,4 +1,5 @@
-import { FLOW_REC_BYTES, type FlowBatch } from '../flow/batch.js';
+import { decodeFlow, FlowCursor, FLOW_REC_BYTES, type FlowBatch } from '../flow/batch.js';
+import type { FlowRecord } from '../flow/record.js';
 
 /** Records per chunk: 4096 × 144 B = 576 KiB, one allocation per chunk, never per flow. */
 export const CHUNK_RECORDS = 4096;
@@ -12,6 +13,8 @@ const WORDS = FLOW_REC_BYTES / 4;
 export class RecordChunks {
   readonly chunks: ArrayBuffer[] = [];
   private readonly words: Int32Array[] = [];
+  /** A reader per chunk, made on first decode: a cursor's views cost more to make than a decode. */
+  private readonly cursors: (FlowCursor | undefined)[] = [];
   count = 0;
 
   /** Copies record `i` of `src` (an Int32Array over a batch buffer) to the end. Returns its index. */
@@ -42,6 +45,17 @@ export class RecordChunks {
     const c = at >>> 12;
     const inChunk = c === this.chunks.length - 1 ? this.count - c * CHUNK_RECORDS : CHUNK_RECORDS;
     return { batch: { buffer: this.chunks[c], count: inChunk }, index: at & (CHUNK_RECORDS - 1) };
+  }
+
+  /** Record `at` in the public record shape. */
+  decode(at: number): FlowRecord {
+    const c = at >>> 12;
+    let cursor = this.cursors[c];
+    if (cursor === undefined) {
+      cursor = new FlowCursor({ buffer: this.chunks[c], count: CHUNK_RECORDS });
+      this.cursors[c] = cursor;
+    }
+    return decodeFlow(cursor.batch, at & (CHUNK_RECORDS - 1), cursor);
   }
 
   /** Each chunk as a batch of the records it holds. */
