@@ -260,6 +260,11 @@ export async function parseArgs(argv: string[]): Promise<CliConfig> {
       default: '30m',
       describe: 'collector: UDP templates not refreshed this long are forgotten',
     })
+    .option('ipfix-pair', {
+      type: 'string',
+      describe:
+        'collector: join the two one-way records of a conversation into one flow, holding each up to T for its reverse (e.g. 5s)',
+    })
     .option('progress', { type: 'boolean', describe: 'show progress (default: when stderr is a TTY)' })
     .option('quiet', { type: 'boolean', default: false, describe: 'no summary on stderr' })
     .strict()
@@ -402,6 +407,7 @@ interface IpfixArgs {
   'export-mtu': number;
   'ipfix-listen'?: string;
   'template-timeout': string;
+  'ipfix-pair'?: string;
 }
 
 /** The IPFIX/NetFlow options; `args` tells which were given (options that need another are refused without it). */
@@ -449,6 +455,12 @@ function ipfixOptions(a: IpfixArgs, args: string[]): ExchangeOptions {
   }
   const templateTimeoutMs = durationOption('template-timeout', a['template-timeout']);
   if (listen === null && given('template-timeout')) bad('--template-timeout applies to --ipfix-listen');
+  let pairHoldMs = 0;
+  if (a['ipfix-pair'] !== undefined) {
+    if (listen === null) bad('--ipfix-pair applies to --ipfix-listen');
+    pairHoldMs = durationOption('ipfix-pair', a['ipfix-pair']);
+    if (pairHoldMs < 100 || pairHoldMs > 600_000) bad('--ipfix-pair: from 100ms to 10m');
+  }
   return {
     export: targets,
     format,
@@ -458,6 +470,7 @@ function ipfixOptions(a: IpfixArgs, args: string[]): ExchangeOptions {
     mtu,
     listen,
     templateTimeoutMs,
+    pairHoldMs,
   };
 }
 

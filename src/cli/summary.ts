@@ -71,6 +71,8 @@ function exchangeLines(x: ExchangeStats): string[] {
       (messages > 0 ? ` (${counts(c.messages)}); ` : '; ') +
       `drops: ${counts(c.drops)}; sequence gaps: ${int(c.sequenceGaps)}`;
     if (c.sampledFlows > 0) line += `; sampled flows scaled up: ${int(c.sampledFlows)}`;
+    if (c.pairing)
+      line += `; paired into two-way flows: ${int(c.pairing.paired)} (one-way: ${int(c.pairing.alone)})`;
     lines.push(line);
   }
   return lines;

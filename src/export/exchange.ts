@@ -20,6 +20,8 @@ export interface ExchangeOptions {
   mtu: number;
   listen: { host: string | null; port: number } | null;
   templateTimeoutMs: number;
+  /** Collector: hold for joining one-way records into flows (0: off; see UniflowPairer). */
+  pairHoldMs: number;
 }
 
 export interface ExchangeStats {
@@ -57,7 +59,9 @@ export class FlowExchange {
     const exporter = this.exporter;
     if (exporter) hub.onBatch((batch) => exporter.exportBatch(batch));
     this.collector = o.listen
-      ? new FlowCollector({ templateTimeoutMs: o.templateTimeoutMs }, (batch) => hub.ingest(batch))
+      ? new FlowCollector({ templateTimeoutMs: o.templateTimeoutMs, pairHoldMs: o.pairHoldMs }, (batch) =>
+          hub.ingest(batch),
+        )
       : null;
     this.listener = this.collector && o.listen ? new CollectorListener(this.collector, o.listen) : null;
   }

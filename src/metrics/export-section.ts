@@ -76,6 +76,14 @@ function collectorPart(raw: CollectionCounters, rates: RateTracker, atMs: number
     sessions: num(raw.sessions),
     sessionsEvicted: num(raw.sessionsEvicted),
     drops: cleanRecord(raw.drops),
+    pairing: raw.pairing
+      ? {
+          paired: num(raw.pairing.paired),
+          alone: num(raw.pairing.alone),
+          passed: num(raw.pairing.passed),
+          waiting: num(raw.pairing.waiting),
+        }
+      : null,
     listener: {
       datagrams: num(l.datagrams),
       datagramBytes: num(l.datagramBytes),

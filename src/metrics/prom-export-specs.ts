@@ -127,6 +127,21 @@ const COLLECTOR: SampleMetricSpec[] = [
       return c ? byKey('reason', c.drops) : null;
     },
   ),
+  counter(
+    'collector_paired_total',
+    'Conversations whose two unidirectional records were joined into one flow (--ipfix-pair).',
+    [],
+    (s) => one(collector(s)?.pairing?.paired),
+  ),
+  counter(
+    'collector_unpaired_total',
+    'Unidirectional records stored alone: no reverse within the --ipfix-pair hold, or the waiting room was full.',
+    [],
+    (s) => one(collector(s)?.pairing?.alone),
+  ),
+  gauge('collector_pairing_waiting', 'Records waiting for their reverse direction (--ipfix-pair).', [], (s) =>
+    one(collector(s)?.pairing?.waiting),
+  ),
   gauge('collector_templates', 'Templates the collector holds.', [], (s) => one(collector(s)?.templates)),
   counter('collector_templates_received_total', 'Templates received (refreshes included).', [], (s) =>
     one(collector(s)?.templatesReceived),

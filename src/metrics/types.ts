@@ -126,6 +126,8 @@ export interface CollectionCounters {
   sessionsEvicted: number;
   /** Inputs dropped, by reason (datagrams, sets or records: see the collector's reasons). */
   drops: Record<string, number>;
+  /** With --ipfix-pair: conversations joined, records stored alone or passed through, waiting now. */
+  pairing?: { paired: number; alone: number; passed: number; waiting: number } | null;
   listener: ListenerCounters;
 }
 

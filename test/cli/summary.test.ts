@@ -74,9 +74,13 @@ t.test('collection: flows, messages by protocol, drops by reason, sequence gaps'
       .split('\n')
       .includes(
         '  collector: 2,000 flows from 37 messages (ipfix 30, netflow-v9 5, sflow 2); ' +
-          'drops: unknown-template 5, truncated 2; sequence gaps: 3; sampled flows scaled up: 12',
+          'drops: unknown-template 5, truncated 2; sequence gaps: 3; sampled flows scaled up: 12; ' +
+          'paired into two-way flows: 700 (one-way: 600)',
       ),
     text,
   );
   t.notMatch(text, /export/);
+  if (!x.collector) throw new Error('fixture');
+  const unpaired = formatSummary(run({ exporter: null, collector: { ...x.collector, pairing: null } }));
+  t.notMatch(unpaired, /paired/, 'nothing about pairing without --ipfix-pair');
 });

@@ -67,6 +67,8 @@ t.test('options', async (t) => {
   t.equal(l.input, 'collector', '--ipfix-listen alone: collector mode');
   t.same(l.ipfix.listen, { host: null, port: 2055 });
   t.equal(l.ipfix.templateTimeoutMs, 600_000);
+  t.equal(l.ipfix.pairHoldMs, 0, 'one-way records are stored as they come unless --ipfix-pair');
+  t.equal((await parseArgs(['--ipfix-listen', '2055', '--ipfix-pair', '5s'])).ipfix.pairHoldMs, 5000);
   t.same((await parseArgs(['--ipfix-listen', '[::1]:4739'])).ipfix.listen, { host: '::1', port: 4739 });
   t.same((await parseArgs(['--ipfix-listen', '127.0.0.1:4739'])).ipfix.listen, {
     host: '127.0.0.1',
@@ -100,6 +102,9 @@ t.test('options', async (t) => {
     [['--pcap', 'x', '--template-timeout', '5m'], /--template-timeout applies to --ipfix-listen/],
     [['--ipfix-listen', 'eth0:2055'], /listen on an IP address/],
     [['--ipfix-listen', '70000'], /--ipfix-listen/],
+    [['--pcap', 'x', '--ipfix-pair', '2s'], /--ipfix-pair applies to --ipfix-listen/],
+    [['--ipfix-listen', '2055', '--ipfix-pair', '1h'], /--ipfix-pair: from 100ms to 10m/],
+    [['--ipfix-listen', '2055', '--ipfix-pair', 'soon'], /--ipfix-pair/],
   ];
   for (const [argv, re] of bad) t.ok(await refused(argv, re), argv.join(' '));
 });

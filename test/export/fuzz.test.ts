@@ -99,7 +99,11 @@ t.test('fuzz', async (t) => {
   }
 
   let flows = 0;
-  const c = new FlowCollector(LIMITS, (batch) => (flows += batch.count));
+  // With --ipfix-pair on and a small waiting room: garbage records must not grow it either.
+  const c = new FlowCollector(
+    { ...LIMITS, pairHoldMs: 1000, pairMaxWaiting: 2000 },
+    (batch) => (flows += batch.count),
+  );
   let thrown = 0;
   const round = (n: number, base: number): void => {
     for (let i = 0; i < n; i++) {
@@ -131,6 +135,10 @@ t.test('fuzz', async (t) => {
   t.ok(s.sessions <= LIMITS.maxSessions, `sessions ${s.sessions} ≤ ${LIMITS.maxSessions}`);
   t.ok(s.templates <= LIMITS.maxSessions * LIMITS.maxTemplatesPerSession, `templates ${s.templates} bounded`);
   t.ok(grown < 8 << 20, `heap grew ${(grown / 1048576).toFixed(1)} MiB over 20,000 datagrams`);
+  t.ok(
+    s.pairing && s.pairing.waiting <= 2000,
+    `${s.pairing?.waiting} records waiting for their reverse, ≤ 2000`,
+  );
   const dropped = Object.values(s.drops).reduce((a, b) => a + b, 0);
   t.ok(dropped > 1000, `${dropped} drops counted`);
   t.ok(flows > 0, `${flows} flows still decoded from the mutated messages`);

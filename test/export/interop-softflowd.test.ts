@@ -13,10 +13,11 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CollectorListener, FlowCollector } from '../../src/export/collector/index.js';
 import type { ExportProtocol } from '../../src/flow/exporters.js';
+import type { FlowRecord } from '../../src/flow/record.js';
 import { DEFAULT_MIX, writeCapture } from '../../src/gen/index.js';
 import { FlowStore } from '../../src/store/index.js';
 import { unavailable } from '../helpers/require.js';
-import { bidirectionalTotals, diffTotals, unidirectionalTotals } from './helpers/directions.js';
+import { bidirectionalTotals, diffTotals, directionKey, unidirectionalTotals } from './helpers/directions.js';
 import { pipelineBatches } from './helpers/flows.js';
 import { l2PayloadTotals, missing, run } from './helpers/peers.js';
 import { allStoredFlows } from './helpers/store-flows.js';
@@ -25,17 +26,25 @@ const dir = t.testdir();
 const pcap = join(dir, 'sf.pcap');
 
 /** A collector on a free loopback port feeding a fresh store. */
-async function collectorStore(): Promise<{
+async function collectorStore(pairHoldMs = 0): Promise<{
   store: FlowStore;
   collector: FlowCollector;
   listener: CollectorListener;
 }> {
   const store = new FlowStore({ retentionMs: 24 * 3600_000 });
-  const collector = new FlowCollector({}, (b) => store.ingest(b));
+  const collector = new FlowCollector({ pairHoldMs }, (b) => store.ingest(b));
   const listener = new CollectorListener(collector, { host: '127.0.0.1', port: 0 });
   collector.start();
   await listener.start();
   return { store, collector, listener };
+}
+
+/** Protocol and the two endpoints, in either order (ICMP: addresses only, replies have other types). */
+function conversation(f: FlowRecord): string {
+  const icmp = f.proto === 1 || f.proto === 58;
+  const a = icmp ? f.srcAddr : `${f.srcAddr}|${f.srcPort}`;
+  const b = icmp ? f.dstAddr : `${f.dstAddr}|${f.dstPort}`;
+  return `${f.proto} ${a < b ? `${a} ${b}` : `${b} ${a}`}`;
 }
 
 /** Waits until no datagram arrived for `quietMs`. */
@@ -90,6 +99,8 @@ t.test('softflowd and pmacct export to our collector: the store has what our fil
     sequence: boolean;
     /** What the exporter counts as octets: IP bytes (as we do) or softflowd's L2 payload. */
     bytes: 'ip' | 'l2';
+    /** The collector joins the two one-way records of a conversation (--ipfix-pair). */
+    pair?: boolean;
     args: (port: number) => [string, string[]];
   }[] = [
     {
@@ -109,6 +120,15 @@ t.test('softflowd and pmacct export to our collector: the store has what our fil
       // -A milli: ms times (without it softflowd's IPFIX times are sysUpTime-relative);
       // never -c after -r (softflowd then waits for a control connection forever).
       args: (port) => ['softflowd', ['-r', pcap, '-n', `127.0.0.1:${port}`, '-v', '10', '-A', 'milli']],
+    },
+    {
+      name: 'softflowd -v 9, collected with --ipfix-pair',
+      protocol: 'netflow-v9',
+      why: missing('softflowd'),
+      sequence: true,
+      bytes: 'l2',
+      pair: true,
+      args: (port) => ['softflowd', ['-r', pcap, '-n', `127.0.0.1:${port}`, '-v', '9']],
     },
     {
       name: 'pmacctd nfprobe (IPFIX)',
@@ -140,13 +160,15 @@ t.test('softflowd and pmacct export to our collector: the store has what our fil
   for (const peer of peers) {
     t.test(peer.name, async (t) => {
       if (unavailable(t, peer.why)) return;
-      const { store, collector, listener } = await collectorStore();
+      const { store, collector, listener } = await collectorStore(peer.pair ? 2000 : 0);
       try {
         const [cmd, args] = peer.args(listener.port);
         const r = await run(cmd, args, 60_000);
         t.equal(r.code, 0, `${cmd} exited 0`);
         await settle(listener);
-        collector.flush();
+        // stop(): what still waits for its reverse is stored (alone) too.
+        if (peer.pair) collector.stop();
+        else collector.flush();
         const stored = allStoredFlows(store);
         const s = collector.stats();
         t.same(
@@ -159,7 +181,21 @@ t.test('softflowd and pmacct export to our collector: the store has what our fil
           t.comment(
             `${s.sequenceGaps} sequence gaps (the exporter's sequence numbers are off by its own records)`,
           );
-        t.ok(stored.length > flows.length, `${stored.length} flows stored (${flows.length} bidirectional)`);
+        if (peer.pair) {
+          // Every conversation our file path saw both ways is one two-way flow here too.
+          const twoWay = new Set(stored.filter((f) => f.dstPackets > 0).map(conversation));
+          const unpaired = flows.filter((f) => f.dstPackets > 0 && !twoWay.has(conversation(f)));
+          t.same(unpaired.slice(0, 5).map(conversation), [], 'every two-way conversation joined');
+          const pairing = s.pairing;
+          t.ok(pairing && pairing.paired > 0, `${pairing?.paired} joined, ${pairing?.alone} one-way records`);
+          t.equal(stored.length, flows.length, 'as many flows as our file path');
+          const directed = (f: FlowRecord): string =>
+            directionKey(f.proto, f.srcAddr, f.srcPort, f.dstAddr, f.dstPort);
+          const initiators = new Set(flows.map(directed));
+          const otherWay = stored.filter((f) => !initiators.has(directed(f)));
+          t.same(otherWay.slice(0, 5).map(directed), [], 'each with the same initiator');
+        } else
+          t.ok(stored.length > flows.length, `${stored.length} flows stored (${flows.length} bidirectional)`);
         t.same(
           diffTotals(peer.bytes === 'ip' ? ours : l2, unidirectionalTotals(stored)),
           [],

@@ -72,6 +72,9 @@ const COLLECTOR_FAMILIES: Record<string, 'counter' | 'gauge'> = {
   flowmatrix_collector_tcp_messages_total: 'counter',
   flowmatrix_collector_tcp_connections_total: 'counter',
   flowmatrix_collector_tcp_connections_open: 'gauge',
+  flowmatrix_collector_paired_total: 'counter',
+  flowmatrix_collector_unpaired_total: 'counter',
+  flowmatrix_collector_pairing_waiting: 'gauge',
 };
 
 const UDP = '"target":"udp://127.0.0.1:2055"';
@@ -126,6 +129,9 @@ t.test('Prometheus: export and collector series with the values of the exchange'
   t.equal(series(f, 'flowmatrix_export_target_up').get(`{${UDP}}`), 1);
   t.equal(series(f, 'flowmatrix_export_target_up').get(`{${TCP}}`), 0, 'a TCP target in backoff is down');
 
+  t.equal(series(f, 'flowmatrix_collector_paired_total').get('{}'), 700);
+  t.equal(series(f, 'flowmatrix_collector_unpaired_total').get('{}'), 600);
+  t.equal(series(f, 'flowmatrix_collector_pairing_waiting').get('{}'), 4);
   const messages = series(f, 'flowmatrix_collector_messages_total');
   t.equal(messages.get('{"protocol":"ipfix"}'), 30);
   t.equal(messages.get('{"protocol":"sflow"}'), 2);

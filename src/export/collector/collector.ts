@@ -18,6 +18,7 @@ import {
 } from './template-cache.js';
 import { resolveTimes } from './times.js';
 import { decodeV5 } from './v5-decoder.js';
+import { UniflowPairer, type PairerStats } from './uniflow-pairer.js';
 import { decodeV9 } from './v9-decoder.js';
 
 export interface CollectorConfig extends CacheLimits {
@@ -25,12 +26,21 @@ export interface CollectorConfig extends CacheLimits {
   batchRecords: number;
   /** Collected records wait this long at most before they reach the store. */
   flushMs: number;
+  /**
+   * Join the two unidirectional records of a conversation into one flow, holding each record this
+   * long (wall time) for its reverse; 0: store records as they come (see UniflowPairer).
+   */
+  pairHoldMs: number;
+  /** Records waiting for their reverse at most (the oldest is stored alone first). */
+  pairMaxWaiting: number;
 }
 
 export const DEFAULT_COLLECTOR_CONFIG: CollectorConfig = {
   ...DEFAULT_CACHE_LIMITS,
   batchRecords: 4096,
   flushMs: 100,
+  pairHoldMs: 0,
+  pairMaxWaiting: 100_000,
 };
 
 export interface CollectorStats {
@@ -50,6 +60,8 @@ export interface CollectorStats {
   sessions: number;
   sessionsEvicted: number;
   drops: Record<DropReason, number>;
+  /** With pairHoldMs: how the unidirectional records were joined. */
+  pairing: PairerStats | null;
 }
 
 /** The source of the datagram being decoded. */
@@ -74,6 +86,7 @@ export class FlowCollector implements DecodeContext {
   now = 0;
   tcp = false;
   private readonly writer: CollectedFlowWriter;
+  private readonly pairer: UniflowPairer | null;
   private readonly peer: Peer = { address: '', port: 0, connection: 0 };
   private readonly messages: Record<ExportProtocol, number> = {
     ipfix: 0,
@@ -94,12 +107,28 @@ export class FlowCollector implements DecodeContext {
   ) {
     this.config = { ...DEFAULT_COLLECTOR_CONFIG, ...config };
     this.cache = new TemplateCache(this.config);
-    this.writer = new CollectedFlowWriter(this.config.batchRecords, sink);
+    this.pairer =
+      this.config.pairHoldMs > 0
+        ? new UniflowPairer(
+            this.config.pairHoldMs,
+            this.config.pairMaxWaiting,
+            sink,
+            this.config.batchRecords,
+          )
+        : null;
+    const pairer = this.pairer;
+    this.writer = new CollectedFlowWriter(
+      this.config.batchRecords,
+      pairer ? (batch) => pairer.push(batch, Date.now()) : sink,
+    );
   }
 
   /** Timers only: periodic flush to the store and template expiry. */
   start(): void {
-    this.flushTimer = setInterval(() => this.flush(), this.config.flushMs);
+    this.flushTimer = setInterval(() => {
+      this.flush();
+      this.pairer?.sweep(Date.now());
+    }, this.config.flushMs);
     this.flushTimer.unref();
     this.sweepTimer = setInterval(() => this.cache.sweep(Date.now()), 60_000);
     this.sweepTimer.unref();
@@ -110,8 +139,10 @@ export class FlowCollector implements DecodeContext {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.flushTimer = this.sweepTimer = null;
     this.flush();
+    this.pairer?.releaseAll();
   }
 
+  /** Hands the decoded records on (to the store, or to the pairing, where they may wait). */
   flush(): void {
     this.writer.flush();
   }
@@ -154,6 +185,7 @@ export class FlowCollector implements DecodeContext {
       sessions: this.cache.sessionCount,
       sessionsEvicted: this.cache.evictedSessions,
       drops: { ...this.drops },
+      pairing: this.pairer?.stats() ?? null,
     };
   }
 

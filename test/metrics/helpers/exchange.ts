@@ -83,6 +83,7 @@ export function fakeExchangeStats(): ExchangeStats {
       sessions: 2,
       sessionsEvicted: 0,
       drops: { ...zeroCollectorDrops, truncated: 2, 'unknown-template': 5 },
+      pairing: { paired: 700, alone: 600, passed: 0, waiting: 4 },
       listener: {
         address: '127.0.0.1',
         port: 4739,
