@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { writeCapture, type TruthRow } from '../../src/gen/index.js';
 import type { FlowRecord } from '../../src/flow/record.js';
 import { FlowStore } from '../../src/store/index.js';
-import type { FlowMatcher } from '../../src/store/index.js';
+import type { FlowMatcher, FlowQuery } from '../../src/store/index.js';
 import { makeBatch } from '../helpers/flow-batches.js';
 import { createShardPool, runIntoStore } from '../helpers/pipeline.js';
 
@@ -106,23 +106,16 @@ t.test('a generated capture: top talkers, protocols, counts and pages equal the 
   t.equal(seen.size, udpTruth, `${udpTruth} UDP flows over ${pages} pages`);
 
   // idsOnly: the same page as ids, without the records.
-  const full = store.queryFlows({
+  const udpPage: FlowQuery = {
     filter: byProto(17),
     state: 'all',
     sort: 'lastSeen',
     order: 'desc',
     limit: 500,
     count: true,
-  });
-  const bare = store.queryFlows({
-    filter: byProto(17),
-    state: 'all',
-    sort: 'lastSeen',
-    order: 'desc',
-    limit: 500,
-    count: true,
-    idsOnly: true,
-  });
+  };
+  const full = store.queryFlows(udpPage);
+  const bare = store.queryFlows({ ...udpPage, idsOnly: true });
   t.same(
     bare.ids,
     full.flows.map((f) => f.id),

@@ -52,7 +52,7 @@ export class UniflowPairer {
     private readonly holdMs: number,
     private readonly maxWaiting: number,
     private readonly sink: (batch: FlowBatch) => void,
-    private readonly batchRecords = 4096,
+    batchRecords = 4096,
   ) {
     this.out = new Uint8Array(batchRecords * FLOW_REC_BYTES);
   }
