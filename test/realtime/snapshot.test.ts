@@ -265,17 +265,16 @@ t.test('connections subscribing with one filter between two batches share one st
     scans++;
     return query(q);
   };
-  const snapshotIds = async (filter: string): Promise<string[]> => {
+  const snapshotOfFilter = async (filter: string): Promise<FlowRecord[]> => {
     const c = srv.connect();
     const got = collectFlows(c);
     await connected(c);
     t.ok((await subscribe(c, { filter, topics: ['flows'] })).ok);
     await waitFor(done(got.updates), 5000, `the snapshot of ${filter}`);
-    return snapshotOf(got.updates)
-      .flatMap((u) => u.active)
-      .map((f) => f.id)
-      .sort();
+    return snapshotOf(got.updates).flatMap((u) => u.active);
   };
+  const snapshotIds = async (filter: string): Promise<string[]> =>
+    (await snapshotOfFilter(filter)).map((f) => f.id).sort();
   const records = [...decodeFlows(makeBatch(specs(120)))];
   const truth = (filter: string): string[] => [...activeTruth(records, filter).keys()].sort();
 
@@ -287,12 +286,21 @@ t.test('connections subscribing with one filter between two batches share one st
   t.equal(srv.hub.stats().snapshotScans, 2);
   t.equal(srv.hub.stats().snapshotScansShared, 2);
 
-  // A batch changes the active flows: the next subscriber's scan is a new one and sees them.
-  const more = makeBatch(specs(30, () => false, 1000));
+  // A batch changes the active flows (30 new ones, and flow 2 moves on): the next subscriber's
+  // scan is a new one, and it lists every flow as it is now, not as the earlier ones were sent.
+  const moved = { ...specs(120)[1], srcBytes: 99_999, last: T0 + 60_000 };
+  const more = makeBatch([...specs(30, () => false, 1000), moved]);
   srv.store.ingest(more);
-  records.push(...decodeFlows(more));
-  const later = await snapshotIds('tcp');
+  const now = [...decodeFlows(more)];
+  records.splice(
+    records.findIndex((r) => r.id === '2'),
+    1,
+    ...now.filter((r) => r.id === '2'),
+  );
+  records.push(...now.filter((r) => r.id !== '2'));
+  const later = await snapshotOfFilter('tcp');
   t.equal(scans, 3, 'a batch ends the sharing');
-  t.same(later, truth('tcp'), 'the next snapshot has the new flows too');
+  t.same(later.map((f) => f.id).sort(), truth('tcp'), 'the next snapshot has the new flows too');
   t.ok(later.length > first[0].length);
+  t.equal(later.find((f) => f.id === '2')?.srcBytes, 99_999, 'and the changed flow as it is now');
 });

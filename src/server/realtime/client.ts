@@ -1,7 +1,6 @@
 import type { Socket } from 'socket.io';
 import type { FlowCursor } from '../../flow/batch.js';
 import type { SystemSample } from '../../metrics/types.js';
-import type { FlowRecord } from '../../flow/record.js';
 import type { FlowMatcher } from '../../store/types.js';
 import { dropTransport, type Backlog } from './backlog.js';
 import type { FlowsUpdate, ServerToClientEvents, Topic } from './events.js';
@@ -53,8 +52,8 @@ export interface ClientEnv {
   latestSample(): SystemSample | null;
   /** The store scan for the snapshot of active flows after a subscribe (shared, see ActiveScans). */
   activeScan(filter: FlowMatcher | null, filterText: string, bound: number): ActiveScan;
-  /** An active flow by id (null once it has ended), for the snapshot's later parts. */
-  activeFlow(id: string): FlowRecord | null;
+  /** The JSON of an active flow by id (null once it has ended), for the snapshot's parts. */
+  activeJson(id: string): string | null;
   /** Monotonic milliseconds. */
   now(): number;
   /** Measures the connection's unsent data (tests may replace it). */
@@ -141,7 +140,7 @@ export class ClientConnection implements Turn {
     this.snapshot = s.topics.has('flows')
       ? new ActiveSnapshot(
           () => this.env.activeScan(s.filter, s.filterText, this.env.options.maxPendingFlows),
-          (id) => this.env.activeFlow(id),
+          (id) => this.env.activeJson(id),
         )
       : null;
     this.seq = 0;

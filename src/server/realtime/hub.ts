@@ -100,7 +100,10 @@ export class RealtimeHub {
     this.options = resolveHubOptions(options);
     this.observer = deps.observer ?? NULL_OBSERVER;
     this.summaries = new Summaries(deps.store, this.options.statsPoints);
-    this.scans = new ActiveScans({ query: (q) => deps.store.queryFlows(q) });
+    this.scans = new ActiveScans({
+      query: (q) => deps.store.queryFlows(q),
+      activeFlow: (id) => deps.store.activeFlow(id),
+    });
     const rounds = new RoundQueue(ROUND_BUDGET_MS);
     this.env = {
       options: this.options,
@@ -109,7 +112,7 @@ export class RealtimeHub {
       observer: this.observer,
       latestSample: () => deps.metrics?.latest() ?? null,
       activeScan: (filter, text, bound) => this.scans.get(filter, text, bound),
-      activeFlow: (id) => deps.store.activeFlow(id),
+      activeJson: (id) => this.scans.activeJson(id),
       now: () => performance.now(),
       backlog: (socket) => measureBacklog(socket.conn),
       enqueue: (turn) => rounds.add(turn),

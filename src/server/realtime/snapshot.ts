@@ -17,6 +17,9 @@ export interface SnapshotStore {
   activeFlow(id: string): FlowRecord | null;
 }
 
+/** Most records whose JSON is kept between two batches for the snapshots of other connections. */
+const MAX_SHARED_RECORDS = 50_000;
+
 /** The ids of the active flows matching a filter, newest lastSeen first, as one scan found them. */
 export interface ActiveScan {
   readonly ids: readonly string[];
@@ -36,11 +39,27 @@ const MAX_SHARED_SCANS = 256;
  */
 export class ActiveScans {
   private readonly byKey = new Map<string, ActiveScan>();
+  /** JSON of active flows read for a snapshot part since the last batch (null: not active). */
+  private readonly records = new Map<string, string | null>();
   /** Store scans made, and scans answered from one made for another connection. */
   scans = 0;
   shared = 0;
 
-  constructor(private readonly store: Pick<SnapshotStore, 'query'>) {}
+  constructor(private readonly store: SnapshotStore) {}
+
+  /**
+   * The JSON of an active flow as it is now, or null once it has ended: encoded once between two
+   * batches whatever the number of connections whose snapshot lists it (after a reconnect storm
+   * every dashboard with the same filter sends the same 20,000 records).
+   */
+  activeJson(id: string): string | null {
+    const known = this.records.get(id);
+    if (known !== undefined) return known;
+    const flow = this.store.activeFlow(id);
+    const json = flow === null ? null : JSON.stringify(flow);
+    if (this.records.size < MAX_SHARED_RECORDS) this.records.set(id, json);
+    return json;
+  }
 
   get(filter: FlowMatcher | null, filterText: string, bound: number): ActiveScan {
     const key = `${bound} ${filterText}`;
@@ -66,9 +85,10 @@ export class ActiveScans {
     return scan;
   }
 
-  /** The store's active flows changed: later scans go to the store again. */
+  /** The store's active flows changed: later scans and records go to the store again. */
   invalidate(): void {
     this.byKey.clear();
+    this.records.clear();
   }
 }
 
@@ -90,7 +110,8 @@ export class ActiveSnapshot {
 
   constructor(
     private readonly scan: () => ActiveScan,
-    private readonly activeFlow: (id: string) => FlowRecord | null,
+    /** The JSON of an active flow now, null once it has ended (see ActiveScans.activeJson). */
+    private readonly activeJson: (id: string) => string | null,
   ) {}
 
   /** The next part, with at most `limit` records; `limit` 0 lists none and counts the rest. */
@@ -103,8 +124,8 @@ export class ActiveSnapshot {
     }
     const active: string[] = [];
     while (this.next_ < ids.length && active.length < limit) {
-      const flow = this.activeFlow(ids[this.next_++]);
-      if (flow !== null) active.push(JSON.stringify(flow));
+      const json = this.activeJson(ids[this.next_++]);
+      if (json !== null) active.push(json);
     }
     const last = this.next_ >= ids.length;
     return { active, omitted: last ? beyondBound : 0, last };
