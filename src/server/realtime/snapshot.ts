@@ -27,8 +27,8 @@ export interface ActiveScan {
   readonly beyondBound: number;
 }
 
-/** Most distinct (filter, bound) scans kept between two batches. */
-const MAX_SHARED_SCANS = 256;
+/** Most distinct (filter, bound) scans kept between two batches (each up to 20,000 ids). */
+const MAX_SHARED_SCANS = 64;
 
 /**
  * The store scans of the snapshots, shared by the connections that subscribe with the same
