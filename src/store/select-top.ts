@@ -22,6 +22,8 @@ export function selectTop(values: number[], ids: number[], k: number, desc: bool
   } else {
     const sorted = Float64Array.from(values).sort();
     const cut = desc ? sorted[n - k] : sorted[k - 1];
+    // Values are finite (times, counters); should a NaN ever reach the cut, compare them all.
+    if (Number.isNaN(cut)) return heapTop(values, ids, k, desc);
     kept = [];
     for (let i = 0; i < n; i++) if (desc ? values[i] >= cut : values[i] <= cut) kept.push(i);
   }
