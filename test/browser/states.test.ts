@@ -1,7 +1,8 @@
 import t from 'tap';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeUdpPcap } from '../export/helpers/udp-pcap.js';
 import { unavailable } from '../helpers/require.js';
 import { chromiumMissing, ensureDashboardBuilt, launch } from './helpers/browser.js';
 import { startCli } from './helpers/cli-server.js';
@@ -23,15 +24,9 @@ async function until(what: string, probe: () => Promise<boolean>, ms = 20_000): 
   }
 }
 
-/** A pcap with its file header and no packet (microseconds, little-endian, Ethernet). */
+/** A pcap with its file header and no packet. */
 function emptyPcap(path: string): void {
-  const h = Buffer.alloc(24);
-  h.writeUInt32LE(0xa1b2c3d4, 0);
-  h.writeUInt16LE(2, 4);
-  h.writeUInt16LE(4, 6);
-  h.writeUInt32LE(65535, 16);
-  h.writeUInt32LE(1, 20);
-  writeFileSync(path, h);
+  writeUdpPcap(path, [], 9);
 }
 
 t.test('no packets yet: the table says it waits for traffic, and nothing is an error', async (t) => {
