@@ -21,9 +21,10 @@ export function selectTop(values: number[], ids: number[], k: number, desc: bool
     kept = Array.from({ length: n }, (_, i) => i);
   } else {
     const sorted = Float64Array.from(values).sort();
+    // Values are finite (times, counters). A NaN would sort last, past the cut, and be dropped
+    // from a descending page: should one ever come, compare them all instead.
+    if (Number.isNaN(sorted[n - 1])) return heapTop(values, ids, k, desc);
     const cut = desc ? sorted[n - k] : sorted[k - 1];
-    // Values are finite (times, counters); should a NaN ever reach the cut, compare them all.
-    if (Number.isNaN(cut)) return heapTop(values, ids, k, desc);
     kept = [];
     for (let i = 0; i < n; i++) if (desc ? values[i] >= cut : values[i] <= cut) kept.push(i);
   }

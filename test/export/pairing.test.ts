@@ -70,54 +70,150 @@ const SYN = 0x02;
 const SYN_ACK = 0x12;
 const ACK_FIN = 0x11;
 
-t.test('a TCP conversation: the SYN side is the initiator, the reply fills the responder side', async (t) => {
-  for (const replyFirst of [false, true]) {
+t.test(
+  'a TCP conversation: the side that started first initiates, the reply fills the responder side',
+  async (t) => {
+    for (const replyFirst of [false, true]) {
+      const { p, out } = pairer();
+      // A client on a low port (NFS): only the start times tell the sides apart, as the flags of
+      // a completed handshake are the same both ways (OR of every packet's).
+      const request: OneWay = {
+        src: '198.18.0.1',
+        dst: '198.18.0.2',
+        sp: 800,
+        dp: 2049,
+        first: T + 5,
+        last: T + 900,
+        packets: 10,
+        bytes: 1000,
+        flags: SYN | ACK_FIN,
+        end: EndCode.fin,
+      };
+      const reply: OneWay = {
+        src: '198.18.0.2',
+        dst: '198.18.0.1',
+        sp: 2049,
+        dp: 800,
+        first: T + 6,
+        last: T + 950,
+        packets: 8,
+        bytes: 9000,
+        flags: SYN_ACK | ACK_FIN,
+        end: EndCode.fin,
+      };
+      p.push(batch([replyFirst ? reply : request]), 0);
+      t.equal(out.length, 0, 'the first direction waits');
+      p.push(batch([replyFirst ? request : reply]), 10);
+      t.equal(out.length, 1, 'its reverse completes it at once');
+      t.match(out[0], {
+        srcAddr: '198.18.0.1',
+        srcPort: 800,
+        dstAddr: '198.18.0.2',
+        dstPort: 2049,
+        srcPackets: 10,
+        srcBytes: 1000,
+        dstPackets: 8,
+        dstBytes: 9000,
+        firstSeen: T + 5,
+        lastSeen: T + 950,
+        srcTcpFlags: SYN | ACK_FIN,
+        dstTcpFlags: SYN_ACK | ACK_FIN,
+        endReason: 'fin',
+      });
+      t.same(p.stats(), { paired: 1, alone: 0, passed: 0, waiting: 0 });
+    }
+  },
+);
+
+t.test(
+  'TCP at equal starts: an unanswered SYN decides, else the higher port is taken for the client',
+  async (t) => {
     const { p, out } = pairer();
-    const request: OneWay = {
-      src: '198.18.0.1',
-      dst: '198.18.0.2',
-      sp: 40000,
-      dp: 443,
-      first: T + 5,
-      last: T + 900,
-      packets: 10,
-      bytes: 1000,
-      flags: SYN | ACK_FIN,
-      end: EndCode.fin,
-    };
-    const reply: OneWay = {
-      src: '198.18.0.2',
-      dst: '198.18.0.1',
-      sp: 443,
-      dp: 40000,
-      first: T + 5,
-      last: T + 950,
-      packets: 8,
-      bytes: 9000,
-      flags: SYN_ACK | ACK_FIN,
-      end: EndCode.fin,
-    };
-    p.push(batch([replyFirst ? reply : request]), 0);
-    t.equal(out.length, 0, 'the first direction waits');
-    p.push(batch([replyFirst ? request : reply]), 10);
-    t.equal(out.length, 1, 'its reverse completes it at once');
-    t.match(out[0], {
-      srcAddr: '198.18.0.1',
-      srcPort: 40000,
-      dstAddr: '198.18.0.2',
-      dstPort: 443,
-      srcPackets: 10,
-      srcBytes: 1000,
-      dstPackets: 8,
-      dstBytes: 9000,
-      firstSeen: T + 5,
-      lastSeen: T + 950,
-      srcTcpFlags: SYN | ACK_FIN,
-      dstTcpFlags: SYN_ACK | ACK_FIN,
-      endReason: 'fin',
-    });
-    t.same(p.stats(), { paired: 1, alone: 0, passed: 0, waiting: 0 });
-  }
+    p.push(
+      batch([
+        // Refused: SYN one way, RST-ACK back, in the same millisecond.
+        {
+          src: '198.18.1.2',
+          dst: '198.18.1.1',
+          sp: 2049,
+          dp: 800,
+          first: T,
+          last: T,
+          packets: 1,
+          bytes: 40,
+          flags: 0x14,
+          end: EndCode.rst,
+        },
+        {
+          src: '198.18.1.1',
+          dst: '198.18.1.2',
+          sp: 800,
+          dp: 2049,
+          first: T,
+          last: T,
+          packets: 1,
+          bytes: 60,
+          flags: SYN,
+          end: EndCode.idle,
+        },
+        // Completed, same millisecond both ways: the guess.
+        {
+          src: '198.18.2.2',
+          dst: '198.18.2.1',
+          sp: 443,
+          dp: 40000,
+          first: T,
+          last: T + 5,
+          packets: 3,
+          bytes: 300,
+          flags: 0x1b,
+        },
+        {
+          src: '198.18.2.1',
+          dst: '198.18.2.2',
+          sp: 40000,
+          dp: 443,
+          first: T,
+          last: T + 5,
+          packets: 4,
+          bytes: 400,
+          flags: 0x1b,
+        },
+      ]),
+      0,
+    );
+    t.match(
+      out[0],
+      { srcAddr: '198.18.1.1', srcPort: 800, dstPort: 2049, endReason: 'rst' },
+      'the SYN sender',
+    );
+    t.match(
+      out[1],
+      { srcAddr: '198.18.2.1', srcPort: 40000, dstPort: 443, srcPackets: 4, dstPackets: 3 },
+      'the higher port',
+    );
+  },
+);
+
+t.test('a flow from an address and port to themselves is not joined with itself', async (t) => {
+  const { p, out } = pairer();
+  const self: OneWay = {
+    src: '198.18.5.5',
+    dst: '198.18.5.5',
+    sp: 9,
+    dp: 9,
+    proto: 17,
+    first: T,
+    last: T,
+    packets: 1,
+    bytes: 10,
+  };
+  p.push(batch([self, { ...self, first: T + 1, last: T + 1 }]), 0);
+  t.equal(out.length, 1, 'the second record sends the first on, as for any direction');
+  t.equal(out[0].dstPackets, 0);
+  p.releaseAll();
+  t.equal(out.length, 2);
+  t.same(p.stats(), { paired: 0, alone: 2, passed: 0, waiting: 0 });
 });
 
 t.test('UDP: the earlier side initiates; ICMP: the echo request does', async (t) => {

@@ -44,3 +44,13 @@ t.test('the k first entries in page order, whatever k, order of arrival and ties
   }
   t.pass(`${cases} cases equal a full sort`);
 });
+
+t.test('a NaN among the values never shortens a page', async (t) => {
+  const values = Array.from({ length: 1000 }, (_, i) => (i % 100 === 0 ? Number.NaN : i));
+  const ids = values.map((_, i) => i);
+  for (const desc of [true, false]) {
+    const got = selectTop(values, ids, 301, desc);
+    t.equal(got.length, 301, desc ? 'descending' : 'ascending');
+    t.equal(new Set(got).size, 301, 'each entry once');
+  }
+});

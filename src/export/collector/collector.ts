@@ -119,7 +119,8 @@ export class FlowCollector implements DecodeContext {
     const pairer = this.pairer;
     this.writer = new CollectedFlowWriter(
       this.config.batchRecords,
-      pairer ? (batch) => pairer.push(batch, Date.now()) : sink,
+      // Monotonic: a wall clock stepped back would hold records long past the hold.
+      pairer ? (batch) => pairer.push(batch, performance.now()) : sink,
     );
   }
 
@@ -127,7 +128,7 @@ export class FlowCollector implements DecodeContext {
   start(): void {
     this.flushTimer = setInterval(() => {
       this.flush();
-      this.pairer?.sweep(Date.now());
+      this.pairer?.sweep(performance.now());
     }, this.config.flushMs);
     this.flushTimer.unref();
     this.sweepTimer = setInterval(() => this.cache.sweep(Date.now()), 60_000);

@@ -13,6 +13,8 @@ const ECHO_REVERSE = new Map<number, number>([
   [0x8100, 0x8000],
 ]);
 const ECHO_REQUESTS = new Set([0x0800, 0x8000]);
+/** exporter 2, protocol 1, VLAN 2, source address 16 and port 2, destination 16 and 2, IP version 1. */
+const KEY_BYTES = 42;
 
 export interface PairerStats {
   /** Conversations whose two directions were joined into one flow. */
@@ -43,7 +45,7 @@ export class UniflowPairer {
   private readonly waiting = new Map<string, Waiting>();
   private readonly out: Uint8Array;
   private outCount = 0;
-  private readonly key = Buffer.alloc(41);
+  private readonly key = Buffer.alloc(KEY_BYTES);
   private paired = 0;
   private alone = 0;
   private passed = 0;
@@ -70,14 +72,15 @@ export class UniflowPairer {
         continue;
       }
       const reverse = this.keyOf(record, true);
-      const partner = this.waiting.get(reverse);
+      const own = this.keyOf(record, false);
+      // A flow from an address and port to themselves has no other direction to wait for.
+      const partner = reverse === own ? undefined : this.waiting.get(reverse);
       if (partner && overlaps(partner.record, record)) {
         this.waiting.delete(reverse);
         this.paired++;
         this.emit(joined(partner.record, record));
         continue;
       }
-      const own = this.keyOf(record, false);
       const same = this.waiting.get(own);
       if (same) {
         // An earlier record of the same direction (an interim export) is stored as it came.
@@ -91,7 +94,7 @@ export class UniflowPairer {
     this.send();
   }
 
-  /** Stores the records that waited `holdMs` or longer on their own. */
+  /** Stores the records that waited `holdMs` or longer on their own (`now`: a monotonic clock, ms). */
   sweep(now: number): void {
     for (const [k, w] of this.waiting) {
       if (now - w.since < this.holdMs) break; // insertion order is arrival order
@@ -127,7 +130,8 @@ export class UniflowPairer {
 
   /**
    * exporter, protocol, VLAN, then source address and port and destination address and port
-   * (swapped for `reverse`; for ICMP the echo type/code of the answer), as a latin1 string.
+   * (swapped for `reverse`; for ICMP the echo type/code of the answer), IP version, as a latin1
+   * string.
    */
   private keyOf(r: Uint8Array, reverse: boolean): string {
     const k = this.key;
@@ -156,7 +160,8 @@ export class UniflowPairer {
       k[39] = r[pb];
       k[40] = r[pb + 1];
     }
-    return k.toString('latin1', 0, 41);
+    k[41] = r[FR.ipVersion];
+    return k.toString('latin1', 0, KEY_BYTES);
   }
 
   private emit(record: Uint8Array): void {
@@ -185,7 +190,15 @@ function overlaps(a: Uint8Array, b: Uint8Array): boolean {
   );
 }
 
-/** True when `a` rather than `b` started the conversation. */
+/**
+ * True when `a` rather than `b` started the conversation. A record's TCP flags are the OR of
+ * its packets', so after a handshake both sides show SYN and ACK: SYN decides only for an
+ * unanswered (or reset) SYN. Then the earlier start decides; at equal starts (exporters with
+ * millisecond or second times, short round trips) it is a guess: the higher port is taken for
+ * the client's ephemeral one, which is wrong for clients on low ports (NFS from port 800 to 2049,
+ * say). The guess is counted nowhere: a planner wanting better should look at flowStart with
+ * µs/ns precision, which the collector already keeps when the exporter sends it.
+ */
 function initiates(a: Uint8Array, b: Uint8Array): boolean {
   if (a[FR.isIcmp] === 1) {
     const tc = (a[FR.dstPort + 1] << 8) | a[FR.dstPort];

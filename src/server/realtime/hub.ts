@@ -250,6 +250,9 @@ export class RealtimeHub {
   }
 
   private summaryPeriod(): void {
+    // Shared snapshot scans and records are exact until the next batch; without traffic there
+    // is none, and they would stay in memory: let them go once a period as well.
+    this.scans.invalidate();
     this.summaries.refresh();
     for (const c of this.clients.values()) {
       c.touch('toptalkers');
