@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeCapture, type TruthRow } from '../../src/gen/index.js';
+import { decodeFlows } from '../../src/flow/batch.js';
 import type { FlowRecord } from '../../src/flow/record.js';
+import { compileFilter } from '../../src/filter/index.js';
 import { FlowStore } from '../../src/store/index.js';
 import type { FlowMatcher, FlowQuery } from '../../src/store/index.js';
 import { makeBatch } from '../helpers/flow-batches.js';
@@ -275,4 +277,55 @@ t.test('the memory bound holds under a flood of unique flows', async (t) => {
   const s = store.stats();
   t.ok(s.droppedForMemory > 0, `${s.droppedForMemory} flows dropped for memory, counted`);
   t.equal(s.endedFlows + s.droppedForMemory + s.expired, 120_000, 'every flow is stored or counted');
+});
+
+t.test('host filters through the per-segment host index find exactly what a scan finds', async (t) => {
+  const store = new FlowStore({ retentionMs: 3_600_000 });
+  const T0 = 1_700_000_000_000;
+  const hosts = ['198.18.0.1', '198.18.0.2', '198.18.7.9', '2001:db8::1', '2001:db8::2:5'];
+  const specs = (from: number, n: number, minuteOf: (i: number) => number) =>
+    Array.from({ length: n }, (_, k) => {
+      const i = from + k;
+      const v6 = i % 3 === 0;
+      const pick = (j: number): string => (v6 ? hosts[3 + (j % 2)] : hosts[j % 3]);
+      const other = v6 ? `2001:db8:1::${(i % 500).toString(16)}` : `198.19.${(i >> 8) & 255}.${i & 255}`;
+      const first = T0 + minuteOf(i) * 60_000 + (i % 50_000);
+      return {
+        id: i + 1,
+        src: i % 2 ? pick(i) : other,
+        dst: i % 2 ? other : pick(i),
+        proto: 6,
+        srcPort: 1024 + (i % 60_000),
+        dstPort: 443,
+        first,
+        last: first + 10,
+        end: 1,
+      };
+    });
+  const all: FlowRecord[] = [];
+  const ingest = (b: ReturnType<typeof makeBatch>): void => {
+    store.ingest(b);
+    all.push(...decodeFlows(b));
+  };
+  ingest(makeBatch(specs(0, 6000, (i) => i % 4)));
+  const check = (label: string): void => {
+    for (const h of [...hosts, '198.18.99.99']) {
+      const f = compileFilter(`host ${h}`);
+      const page = store.queryFlows({
+        filter: f,
+        state: 'all',
+        sort: 'lastSeen',
+        order: 'desc',
+        limit: 10_000,
+      });
+      const want = all.filter((r) => f.matchRecord(r)).map((r) => r.id);
+      t.same(page.flows.map((r) => r.id).sort(), want.sort(), `${label}: host ${h} (${want.length} flows)`);
+    }
+  };
+  check('first query builds the indexes');
+  // The last minute grows: first past the index (scanned), then by more than half (indexed again).
+  ingest(makeBatch(specs(6000, 500, () => 3)));
+  check('a few more in the newest minute');
+  ingest(makeBatch(specs(6500, 3000, () => 3)));
+  check('the newest minute grew by more than half');
 });
