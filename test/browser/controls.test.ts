@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { writeCapture } from '../../src/gen/index.js';
 import { unavailable } from '../helpers/require.js';
-import { chromiumMissing, ensureDashboardBuilt, launch } from './helpers/browser.js';
+import { chromiumMissing, ensureDashboardBuilt, launch, until } from './helpers/browser.js';
 import { startCli } from './helpers/cli-server.js';
 
 /**
@@ -18,14 +18,6 @@ const dir = mkdtempSync(join(tmpdir(), 'flowmatrix-controls-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function until(what: string, probe: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await probe())) {
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await sleep(100);
-  }
-}
 
 interface Row {
   index: number;

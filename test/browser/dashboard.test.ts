@@ -6,7 +6,13 @@ import { join } from 'node:path';
 import type { ConsoleMessage, Page } from 'playwright-core';
 import { writeCapture } from '../../src/gen/index.js';
 import { unavailable } from '../helpers/require.js';
-import { chromiumMissing, ensureDashboardBuilt, launch, saveScreenshot } from './helpers/browser.js';
+import {
+  chromiumMissing,
+  ensureDashboardBuilt,
+  launch,
+  saveScreenshot,
+  until as untilWithin,
+} from './helpers/browser.js';
 import { startCli, type CliServer } from './helpers/cli-server.js';
 
 /**
@@ -61,13 +67,8 @@ async function exportRows(page: Page): Promise<string[]> {
   );
 }
 
-async function until(what: string, probe: () => Promise<boolean>, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await probe())) {
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = (what: string, probe: () => Promise<boolean>, ms = 15_000): Promise<void> =>
+  untilWithin(what, probe, ms);
 
 t.test('the dashboard against a live replay', async (t) => {
   if (unavailable(t, chromiumMissing())) return;

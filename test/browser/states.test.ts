@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeUdpPcap } from '../export/helpers/udp-pcap.js';
 import { unavailable } from '../helpers/require.js';
-import { chromiumMissing, ensureDashboardBuilt, launch } from './helpers/browser.js';
+import { chromiumMissing, ensureDashboardBuilt, launch, until } from './helpers/browser.js';
 import { startCli } from './helpers/cli-server.js';
 
 /**
@@ -15,14 +15,6 @@ import { startCli } from './helpers/cli-server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flowmatrix-states-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-
-async function until(what: string, probe: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await probe())) {
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** A pcap with its file header and no packet. */
 function emptyPcap(path: string): void {

@@ -83,3 +83,12 @@ export async function saveScreenshot(page: Page, name: string, published = false
   }
   return path;
 }
+
+/** Polls `probe` every 100 ms until it holds; fails naming `what` after `ms`. */
+export async function until(what: string, probe: () => Promise<boolean>, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await probe())) {
+    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
