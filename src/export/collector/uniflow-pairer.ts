@@ -179,8 +179,13 @@ export class UniflowPairer {
   }
 }
 
+const f64Bytes = new Uint8Array(8);
+const f64View = new DataView(f64Bytes.buffer);
+
+/** A little-endian float64 field of a record, read without making a view of the record. */
 function f64(r: Uint8Array, at: number): number {
-  return new DataView(r.buffer, r.byteOffset, FLOW_REC_BYTES).getFloat64(at, true);
+  for (let k = 0; k < 8; k++) f64Bytes[k] = r[at + k];
+  return f64View.getFloat64(0, true);
 }
 
 function overlaps(a: Uint8Array, b: Uint8Array): boolean {
