@@ -8,10 +8,11 @@
  *   node --import=tsx scripts/build-web.ts [--out DIR] [--no-minify]
  */
 import { build, type Metafile } from 'esbuild';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { walk } from '../src/server/static.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const web = join(root, 'web');
@@ -47,20 +48,11 @@ function entryOutputs(meta: Metafile, out: string): { js: string; css: string } 
   throw new Error('build-web: no entry point output');
 }
 
-function files(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) files(p, out);
-    else out.push(p);
-  }
-  return out;
-}
-
 function precompress(dir: string): { files: number; bytes: number; br: number } {
   let n = 0;
   let bytes = 0;
   let br = 0;
-  for (const f of files(dir)) {
+  for (const f of walk(dir)) {
     if (!COMPRESSIBLE.has(extname(f))) continue;
     const body = readFileSync(f);
     const b = brotliCompressSync(body, {

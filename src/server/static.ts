@@ -61,7 +61,8 @@ export function defaultDashboardDir(): string {
   return existsSync(join(fromDist, 'index.html')) ? fromDist : fromSrc;
 }
 
-function walk(dir: string, out: string[] = []): string[] {
+/** Every file below `dir`, recursively (also used by the dashboard build script). */
+export function walk(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) walk(p, out);
